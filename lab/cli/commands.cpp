@@ -1,0 +1,135 @@
+#include "cli/commands.h"
+
+#include "common/error.h"
+#include "ingest/ingest.h"
+#include "report/export.h"
+#include "report/format.h"
+#include "report/json.h"
+#include "report/text.h"
+#include "store/store.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <unistd.h>
+
+namespace bootlab::cli {
+namespace {
+
+store::Store open_store(const Common& c) {
+    return store::Store(c.db.empty() ? store::Store::default_path() : std::filesystem::path(c.db));
+}
+
+void warn(const std::string& msg) { std::cerr << "bootlab: warning: " << msg << "\n"; }
+void error(const std::string& msg) { std::cerr << "bootlab: " << msg << "\n"; }
+
+// "\r42% of boot.log" on a terminal, nothing otherwise (CI logs stay clean).
+auto progress_for(const std::string& name) {
+    bool tty = ::isatty(STDERR_FILENO);
+    return [tty, name](std::uint64_t done, std::uint64_t total) {
+        if (!tty || total < (64u << 20)) return;
+        std::fprintf(stderr, "\r%3d%% of %s", static_cast<int>(100 * done / total), name.c_str());
+        if (done >= total) std::fprintf(stderr, "\r%*s\r", static_cast<int>(name.size() + 8), "");
+    };
+}
+
+} // namespace
+
+int cmd_import(const Common& c, const std::vector<std::string>& files, const std::string& experiment,
+               const std::string& variant) {
+    store::Store store = open_store(c);
+    std::optional<std::int64_t> experiment_id;
+    int failures = 0;
+    for (const std::string& file : files) {
+        ingest::ImportOptions opt;
+        opt.run.experiment_id = experiment_id;
+        opt.run.experiment_name = experiment.empty() ? "import" : experiment;
+        opt.run.variant = variant.empty() ? std::filesystem::path(file).stem().string() : variant;
+        opt.progress = progress_for(file);
+        try {
+            ingest::ImportResult r = ingest::import_file(store, file, opt);
+            experiment_id = r.experiment_id; // one experiment for the files of one command
+            const model::Metrics& m = r.boot.metrics;
+            std::cout << file << ": run " << r.run_id << " [" << r.status << "]  " << m.sync_count
+                      << " sync, " << m.async_count << " async spans; boot-to-init "
+                      << report::seconds(m.boot_to_init) << "\n";
+            if (r.boot.unusable_lines > 0)
+                warn(ingest::where(file, r.boot.unusable_examples.front()) + ": " +
+                     std::to_string(r.boot.unusable_lines) +
+                     " initcall-like lines could not be parsed (this is the first)");
+            if (r.boot.metrics.unfinished_count > 0)
+                warn(file + ": " + std::to_string(r.boot.metrics.unfinished_count) +
+                     " initcalls never returned (boot died or log truncated)");
+        } catch (const Error& e) {
+            error(e.what());
+            ++failures;
+        }
+    }
+    return failures ? 1 : 0;
+}
+
+int cmd_runs(const Common& c, bool json) {
+    store::Store store = open_store(c);
+    auto runs = store.runs();
+    if (json) {
+        nlohmann::json a = nlohmann::json::array();
+        for (const auto& r : runs) a.push_back(report::run_json(r));
+        std::cout << a.dump(2) << "\n";
+    } else {
+        report::print_runs(std::cout, runs);
+    }
+    return 0;
+}
+
+int cmd_show(const Common& c, std::int64_t run, bool json, std::size_t limit) {
+    store::Store store = open_store(c);
+    store::RunInfo info = store.require_run(run);
+    model::Boot boot = store.load_boot(run);
+    if (json)
+        std::cout << report::show_json(info, boot, limit).dump(2) << "\n";
+    else
+        report::print_blame(std::cout, info, boot, limit);
+    return 0;
+}
+
+int cmd_export(const Common& c, std::int64_t run, const std::string& format, const std::string& out) {
+    report::ExportFormat f = report::parse_export_format(format);
+    store::Store store = open_store(c);
+    store::RunInfo info = store.require_run(run);
+    model::Boot boot = store.load_boot(run);
+    if (out == "-") {
+        report::write_export(std::cout, f, info, boot);
+        return 0;
+    }
+    // Write beside the target and rename: a failed export never leaves half a file.
+    std::string tmp = out + ".tmp";
+    {
+        std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
+        if (!o) throw Error(out + ": cannot write: " + std::strerror(errno));
+        report::write_export(o, f, info, boot);
+        o.flush();
+        if (!o) throw Error(out + ": write failed");
+    }
+    std::filesystem::rename(tmp, out);
+    std::cerr << "run " << run << " -> " << out << " (" << format << ", " << boot.spans.size()
+              << " spans)\n";
+    return 0;
+}
+
+int cmd_reparse(const Common& c, const std::vector<std::int64_t>& runs) {
+    store::Store store = open_store(c);
+    std::vector<std::int64_t> ids = runs;
+    if (ids.empty())
+        for (const auto& r : store.runs()) ids.push_back(r.id);
+    for (auto id : ids) {
+        store::RunInfo before = store.require_run(id);
+        model::Boot boot = ingest::reparse_run(store, id);
+        std::cout << "run " << id << ": " << before.metrics.sync_count << "+"
+                  << before.metrics.async_count << " -> " << boot.metrics.sync_count << "+"
+                  << boot.metrics.async_count << " sync+async spans\n";
+    }
+    return 0;
+}
+
+} // namespace bootlab::cli

@@ -1,0 +1,68 @@
+// bootlab: measure how Linux kernels boot. See README.md.
+#include "cli/commands.h"
+#include "common/error.h"
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+
+int main(int argc, char** argv) {
+    using namespace bootlab::cli;
+    CLI::App app{"bootlab: where does Linux boot time go, and did a change make it faster?"};
+    app.require_subcommand(1);
+    app.set_version_flag("--version", "bootlab 0.1.0");
+    Common common;
+    app.add_option("--db", common.db, "database file (default: $BOOTLAB_DB or "
+                                      "$XDG_DATA_HOME/bootlab/bootlab.db)");
+    app.fallthrough(); // --db may also come after the subcommand
+
+    std::vector<std::string> files;
+    std::string experiment, variant;
+    auto* import = app.add_subcommand("import", "store kernel logs (captured with initcall_debug) as runs");
+    import->add_option("logs", files, "log files: serial console, dmesg, dmesg -r, journal")->required();
+    import->add_option("--experiment", experiment, "experiment name (default: import)");
+    import->add_option("--variant", variant, "variant name (default: the file name)");
+
+    bool json = false;
+    auto* runs = app.add_subcommand("runs", "list stored runs");
+    runs->add_flag("--json", json, "machine-readable output");
+
+    std::int64_t run_id = 0;
+    std::size_t limit = 30;
+    bool all = false;
+    auto* show = app.add_subcommand("show", "a boot's metrics and its spans, slowest first");
+    show->add_option("run", run_id, "run id (see `bootlab runs`)")->required();
+    show->add_flag("--json", json, "machine-readable output");
+    show->add_option("--limit", limit, "spans to list (default 30)");
+    show->add_flag("--all", all, "list every span");
+
+    std::string format, out;
+    auto* exp = app.add_subcommand("export", "write a run as a Perfetto trace, CSV or SVG");
+    exp->add_option("run", run_id, "run id")->required();
+    exp->add_option("--format,-f", format, "perfetto | csv | svg")->required();
+    exp->add_option("-o,--output", out, "output file, - for stdout")->required();
+
+    std::vector<std::int64_t> reparse_ids;
+    auto* reparse = app.add_subcommand("reparse", "rebuild runs from their stored raw logs with this parser");
+    reparse->add_option("runs", reparse_ids, "run ids (default: all)");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        int rc = app.exit(e);
+        return rc == 0 ? 0 : 2;
+    }
+    try {
+        if (*import) return cmd_import(common, files, experiment, variant);
+        if (*runs) return cmd_runs(common, json);
+        if (*show) return cmd_show(common, run_id, json, all ? 0 : limit);
+        if (*exp) return cmd_export(common, run_id, format, out);
+        if (*reparse) return cmd_reparse(common, reparse_ids);
+    } catch (const bootlab::Error& e) {
+        std::cerr << "bootlab: " << e.what() << "\n";
+        return 1;
+    } catch (const std::exception& e) {
+        std::cerr << "bootlab: internal error: " << e.what() << "\n";
+        return 1;
+    }
+    return 2;
+}

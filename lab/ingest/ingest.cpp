@@ -1,0 +1,128 @@
+#include "ingest/ingest.h"
+
+#include "common/error.h"
+#include "log/log_parser.h"
+#include "model/boot_builder.h"
+
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace bootlab::ingest {
+namespace {
+
+constexpr std::size_t kReadBytes = 1 << 20;
+constexpr std::size_t kSniffBytes = 64 << 10;
+
+// A log is text: control characters other than tab, newline, CR and ESC are line noise at
+// most. Many of them mean someone passed a binary file.
+void reject_binary(std::string_view head, const std::string& name) {
+    std::size_t bad = 0;
+    std::size_t first = std::string_view::npos;
+    for (std::size_t i = 0; i < head.size(); ++i) {
+        auto c = static_cast<unsigned char>(head[i]);
+        if (c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != 0x1b) {
+            if (first == std::string_view::npos) first = i;
+            ++bad;
+        }
+    }
+    if (bad * 20 > head.size())
+        throw Error(name + ": binary data, not a text log (control byte at offset " +
+                    std::to_string(first) + ")");
+}
+
+// The streaming core: `read` is called with a sink until it returns false.
+ImportResult ingest(store::Store& store, const std::string& name, ImportOptions& opt,
+                    const std::function<bool(std::string&)>& read, std::uint64_t total) {
+    model::BootBuilder builder;
+    log::LogParser parser([&](const log::Event& e) { builder.on_event(e); });
+    store::RunWriter writer = store.begin_run(opt.run);
+
+    std::string buf;
+    std::uint64_t done = 0;
+    bool first = true;
+    while (read(buf)) {
+        if (first) reject_binary(std::string_view(buf).substr(0, kSniffBytes), name);
+        first = false;
+        parser.feed(buf);
+        writer.append_log(buf);
+        done += buf.size();
+        if (opt.progress) opt.progress(done, total);
+    }
+    parser.finish();
+    if (done == 0) throw Error(name + ": empty file");
+
+    ImportResult result;
+    result.boot = builder.finish(parser.stats());
+    const model::Boot& boot = result.boot;
+    if (opt.require_initcalls && boot.spans.empty())
+        throw Error(name + ": no initcall lines in " + std::to_string(boot.lines) +
+                    " lines. Boot the kernel with `initcall_debug` and `loglevel=8` (or "
+                    "`ignore_loglevel`) so that they reach the console, or capture `dmesg`.");
+    result.status = !opt.status.empty() ? opt.status : boot.panicked ? "panic" : "ok";
+    std::string error = opt.error;
+    if (error.empty() && boot.panicked) error = "kernel panic: " + boot.panic_message;
+    result.run_id = writer.finish(boot, log::LogParser::kVersion, result.status, error);
+    result.experiment_id = writer.experiment_id();
+    return result;
+}
+
+struct Fd {
+    int fd;
+    ~Fd() { if (fd >= 0) ::close(fd); }
+};
+
+} // namespace
+
+std::string where(const std::string& name, std::uint64_t line) {
+    return name + ":" + std::to_string(line);
+}
+
+ImportResult import_file(store::Store& store, const std::filesystem::path& path,
+                         ImportOptions opt) {
+    const std::string name = path.string();
+    Fd f{::open(name.c_str(), O_RDONLY | O_CLOEXEC)};
+    if (f.fd < 0) throw Error(name + ": " + std::strerror(errno));
+    struct stat st {};
+    if (::fstat(f.fd, &st) != 0) throw Error(name + ": " + std::strerror(errno));
+    if (S_ISDIR(st.st_mode)) throw Error(name + ": is a directory, not a log file");
+    if (opt.run.source.empty()) opt.run.source = name;
+
+    auto read = [&](std::string& buf) {
+        buf.resize(kReadBytes);
+        for (;;) {
+            ssize_t n = ::read(f.fd, buf.data(), buf.size());
+            if (n < 0 && errno == EINTR) continue;
+            if (n < 0) throw Error(name + ": read error: " + std::strerror(errno));
+            buf.resize(static_cast<std::size_t>(n));
+            return n > 0;
+        }
+    };
+    return ingest(store, name, opt, read, S_ISREG(st.st_mode) ? st.st_size : 0);
+}
+
+ImportResult import_text(store::Store& store, std::string_view log, const std::string& name,
+                         ImportOptions opt) {
+    auto read = [&](std::string& buf) {
+        if (log.empty()) return false;
+        std::size_t n = std::min(log.size(), kReadBytes);
+        buf.assign(log.substr(0, n));
+        log.remove_prefix(n);
+        return true;
+    };
+    return ingest(store, name, opt, read, log.size());
+}
+
+model::Boot reparse_run(store::Store& store, std::int64_t run_id) {
+    model::BootBuilder builder;
+    log::LogParser parser([&](const log::Event& e) { builder.on_event(e); });
+    store.read_log(run_id, [&](std::string_view chunk) { parser.feed(chunk); });
+    parser.finish();
+    model::Boot boot = builder.finish(parser.stats());
+    store.replace_boot(run_id, boot, log::LogParser::kVersion);
+    return boot;
+}
+
+} // namespace bootlab::ingest

@@ -1,0 +1,18 @@
+#pragma once
+// The grammar of one kernel message (the text after the printk timestamp): which boot-timing
+// line it is, if any. Pure function, no state: the streaming part lives in LogParser.
+#include "log/event.h"
+
+namespace bootlab::log {
+
+enum class Match {
+    None,     // an ordinary kernel message
+    Event,    // *out holds the event
+    Unusable, // looks like an initcall/async line but does not parse: counted, not guessed
+};
+
+// `msg` starts at the message (after "[    1.234567] "). Fills out->kind and the fields of
+// that kind; time and line are the caller's.
+Match parse_message(std::string_view msg, Event* out);
+
+} // namespace bootlab::log

@@ -1,0 +1,171 @@
+#include "log/log_parser.h"
+
+#include "log/line_grammar.h"
+
+#include <cstring>
+
+namespace bootlab::log {
+namespace {
+
+constexpr std::size_t kMaxUnusableExamples = 10;
+constexpr char kEsc = '\x1b';
+
+bool is_digit(char c) { return c >= '0' && c <= '9'; }
+
+// "<6>" at the start of a `dmesg -r` line
+std::string_view strip_syslog_level(std::string_view s) {
+    if (s.size() >= 3 && s[0] == '<') {
+        std::size_t i = 1;
+        while (i < s.size() && is_digit(s[i])) ++i;
+        if (i > 1 && i < s.size() && s[i] == '>') return s.substr(i + 1);
+    }
+    return s;
+}
+
+// "Nov 23 09:05:01 host kernel: msg" or "2026-11-23T09:05:01+0000 host kernel: msg" -> "msg".
+// Only lines that start like a date are considered, so kernel text is never cut.
+std::string_view strip_journal_prefix(std::string_view s) {
+    if (s.empty() || !(is_digit(s[0]) || (s[0] >= 'A' && s[0] <= 'Z'))) return s;
+    auto k = s.substr(0, 120).find(" kernel: ");
+    if (k == std::string_view::npos) return s;
+    auto head = s.substr(0, k);
+    if (head.find(':') == std::string_view::npos) return s; // a clock time hh:mm:ss
+    return s.substr(k + 9);
+}
+
+} // namespace
+
+Micros parse_timestamp(std::string_view s, std::size_t pos, std::size_t* end) {
+    std::size_t i = pos + 1;
+    while (i < s.size() && s[i] == ' ') ++i;
+    Micros sec = 0;
+    std::size_t d0 = i;
+    while (i < s.size() && is_digit(s[i]) && i - d0 < 12) sec = sec * 10 + (s[i++] - '0');
+    if (i == d0 || i >= s.size() || s[i] != '.') return kNoTime;
+    ++i;
+    Micros frac = 0;
+    std::size_t f0 = i;
+    while (i < s.size() && is_digit(s[i]) && i - f0 < 9) frac = frac * 10 + (s[i++] - '0');
+    std::size_t nfrac = i - f0;
+    if (nfrac == 0 || i >= s.size() || s[i] != ']') return kNoTime;
+    for (; nfrac < 6; ++nfrac) frac *= 10; // "[1.5]" is 1.500000 s
+    for (; nfrac > 6; --nfrac) frac /= 10; // nanoseconds in, microseconds out
+    *end = i + 1;
+    return sec * 1000000 + frac;
+}
+
+void strip_escapes(std::string_view in, std::string* out) {
+    out->clear();
+    for (std::size_t i = 0; i < in.size(); ++i) {
+        if (in[i] != kEsc) {
+            out->push_back(in[i]);
+            continue;
+        }
+        if (i + 1 >= in.size()) break;
+        char k = in[i + 1];
+        if (k == '[') { // CSI: parameters and intermediates, then a final byte in @..~
+            std::size_t j = i + 2;
+            while (j < in.size() && !(in[j] >= '@' && in[j] <= '~')) ++j;
+            i = j;
+        } else if (k == '(' || k == ')') { // charset designation: one more byte
+            i += 2;
+        } else { // two-byte sequence: ESC c, ESC 7, ESC =, ...
+            i += 1;
+        }
+    }
+}
+
+void LogParser::feed(std::string_view bytes) {
+    stats_.bytes += bytes.size();
+    while (!bytes.empty()) {
+        const char* nl = static_cast<const char*>(std::memchr(bytes.data(), '\n', bytes.size()));
+        if (!nl) {
+            carry_.append(bytes);
+            return;
+        }
+        auto len = static_cast<std::size_t>(nl - bytes.data());
+        if (carry_.empty()) {
+            physical_line(bytes.substr(0, len));
+        } else {
+            carry_.append(bytes.substr(0, len));
+            physical_line(carry_);
+            carry_.clear();
+        }
+        bytes.remove_prefix(len + 1);
+    }
+}
+
+void LogParser::finish() {
+    if (!carry_.empty()) {
+        stats_.last_line_unterminated = true;
+        physical_line(carry_);
+        carry_.clear();
+    }
+}
+
+void LogParser::physical_line(std::string_view line) {
+    ++stats_.lines;
+    if (std::memchr(line.data(), kEsc, line.size())) {
+        strip_escapes(line, &scratch_);
+        line = scratch_;
+    }
+    // A CR returns the carriage: what follows overwrites the line on a terminal, so it is a
+    // new message ("Probing EDD ... ok\r" precedes the first kernel line on one line).
+    while (!line.empty()) {
+        const char* cr = static_cast<const char*>(std::memchr(line.data(), '\r', line.size()));
+        std::size_t len = cr ? static_cast<std::size_t>(cr - line.data()) : line.size();
+        if (len > 0) segment(line.substr(0, len));
+        if (!cr) break;
+        line.remove_prefix(len + 1);
+    }
+}
+
+void LogParser::segment(std::string_view seg) {
+    seg = strip_syslog_level(seg);
+    if (!seg.empty() && seg.front() != '[') seg = strip_syslog_level(strip_journal_prefix(seg));
+
+    // Find every printk timestamp: text before the first is a message without one, and a
+    // second timestamp means two messages were fused (a message lost its newline).
+    Micros time = kNoTime;
+    std::size_t msg_start = 0;
+    std::size_t pos = 0;
+    while (pos < seg.size()) {
+        const void* b = std::memchr(seg.data() + pos, '[', seg.size() - pos);
+        if (!b) break;
+        std::size_t at = static_cast<std::size_t>(static_cast<const char*>(b) - seg.data());
+        std::size_t end = 0;
+        Micros t = parse_timestamp(seg, at, &end);
+        if (t == kNoTime) {
+            pos = at + 1;
+            continue;
+        }
+        if (at > msg_start) record(seg.substr(msg_start, at - msg_start), time);
+        time = t;
+        stats_.saw_timestamps = true;
+        msg_start = end < seg.size() && seg[end] == ' ' ? end + 1 : end;
+        pos = end;
+    }
+    if (msg_start < seg.size()) record(seg.substr(msg_start), time);
+}
+
+void LogParser::record(std::string_view msg, Micros time) {
+    Event& e = event_;
+    e = Event{};
+    switch (parse_message(msg, &e)) {
+    case Match::None:
+        return;
+    case Match::Unusable:
+        ++stats_.unusable;
+        if (stats_.unusable_lines.size() < kMaxUnusableExamples)
+            stats_.unusable_lines.push_back(stats_.lines);
+        return;
+    case Match::Event:
+        e.time = time;
+        e.line = stats_.lines;
+        ++stats_.events;
+        sink_(e);
+        return;
+    }
+}
+
+} // namespace bootlab::log

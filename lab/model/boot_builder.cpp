@@ -1,0 +1,239 @@
+#include "model/boot_builder.h"
+
+#include "model/metrics.h"
+
+#include <algorithm>
+
+namespace bootlab::model {
+namespace {
+
+using log::EventKind;
+
+// Identity of an event for matching a ring-buffer dump against the console: the dump repeats
+// the console's messages with the same timestamps.
+std::size_t event_hash(const log::Event& e) {
+    std::size_t h = std::hash<std::string_view>{}(e.name);
+    auto mix = [&h](std::int64_t v) { h ^= std::hash<std::int64_t>{}(v) + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2); };
+    mix(static_cast<std::int64_t>(e.kind));
+    mix(e.cookie);
+    mix(e.pid);
+    mix(e.duration);
+    mix(e.ret);
+    return h;
+}
+
+void make_key(std::string* key, std::string_view a, std::string_view b) {
+    key->assign(a);
+    key->push_back(':');
+    key->append(b);
+}
+
+} // namespace
+
+const char* to_string(SpanKind k) { return k == SpanKind::Async ? "async" : "sync"; }
+const char* to_string(CallKind k) { return k == CallKind::Quirk ? "quirk" : "probe"; }
+const char* to_string(DeviceKind k) { return k == DeviceKind::Net ? "net" : "disk"; }
+
+Micros BootBuilder::clock(const log::Event& e) {
+    if (e.time != log::kNoTime) {
+        boot_.has_timestamps = true;
+        now_ = e.time;
+    }
+    return now_;
+}
+
+bool BootBuilder::duplicate_of_console(const log::Event& e) {
+    if (e.time == log::kNoTime) return false;
+    std::pair<Micros, std::size_t> id{e.time, event_hash(e)};
+    if (!in_dump_) {
+        console_events_.push_back(id);
+        return false;
+    }
+    if (!console_sorted_) {
+        std::sort(console_events_.begin(), console_events_.end());
+        console_sorted_ = true;
+    }
+    return std::binary_search(console_events_.begin(), console_events_.end(), id);
+}
+
+void BootBuilder::on_event(const log::Event& e) {
+    if (e.kind == EventKind::DumpBegin) {
+        in_dump_ = true;
+        console_sorted_ = false;
+        return;
+    }
+    if (e.kind == EventKind::DumpEnd) {
+        in_dump_ = false;
+        return;
+    }
+    if (duplicate_of_console(e)) return;
+    const Micros t = clock(e);
+    switch (e.kind) {
+    case EventKind::CallStart:
+        call_start(e, t);
+        break;
+    case EventKind::CallEnd:
+        call_end(e, t);
+        break;
+    case EventKind::WaitStart:
+        open_wait_[e.pid] = boot_.waits.size();
+        boot_.waits.push_back(Wait{e.pid, t, std::nullopt});
+        break;
+    case EventKind::WaitEnd:
+        if (auto it = open_wait_.find(e.pid); it != open_wait_.end()) {
+            boot_.waits[it->second].duration = e.duration;
+            open_wait_.erase(it);
+        } else {
+            boot_.waits.push_back(Wait{e.pid, t - e.duration, e.duration});
+        }
+        break;
+    case EventKind::Probe: {
+        DeviceCall c;
+        c.kind = CallKind::Probe;
+        c.device = e.name;
+        c.start = t - e.duration;
+        c.duration = e.duration;
+        c.ret = e.ret;
+        boot_.calls.push_back(std::move(c));
+        break;
+    }
+    case EventKind::QuirkStart: {
+        make_key(&key_, e.text, e.name);
+        open_quirk_[key_].push_back(boot_.calls.size());
+        DeviceCall c;
+        c.kind = CallKind::Quirk;
+        c.device = e.text;
+        c.function = e.name;
+        c.pid = e.pid;
+        c.start = t;
+        boot_.calls.push_back(std::move(c));
+        break;
+    }
+    case EventKind::QuirkEnd: {
+        make_key(&key_, e.text, e.name);
+        auto it = open_quirk_.find(key_);
+        if (it == open_quirk_.end() || it->second.empty()) break;
+        boot_.calls[it->second.back()].duration = e.duration;
+        it->second.pop_back();
+        break;
+    }
+    case EventKind::KernelVersion:
+        if (boot_.kernel_version.empty()) {
+            boot_.kernel_version = e.name;
+            boot_.kernel_banner = e.text;
+        }
+        break;
+    case EventKind::CommandLine:
+        if (boot_.cmdline.empty()) boot_.cmdline = e.text;
+        break;
+    case EventKind::RunInit:
+        boot_.markers.push_back(Marker{"run-init", std::string(e.name), t});
+        break;
+    case EventKind::FreeInitMem:
+        boot_.markers.push_back(Marker{"free-initmem", std::string(e.text), t});
+        break;
+    case EventKind::Panic:
+        if (!boot_.panicked) boot_.panic_message = e.text;
+        boot_.panicked = true;
+        boot_.markers.push_back(Marker{"panic", std::string(e.text), t});
+        break;
+    case EventKind::Marker:
+        boot_.markers.push_back(Marker{std::string(e.name), std::string(e.text),
+                                       e.time == log::kNoTime ? std::nullopt : std::optional(t)});
+        break;
+    case EventKind::Disk:
+    case EventKind::Net:
+        boot_.devices.push_back(Device{e.kind == EventKind::Disk ? DeviceKind::Disk : DeviceKind::Net,
+                                       std::string(e.name), std::string(e.module),
+                                       std::string(e.text)});
+        break;
+    case EventKind::DumpBegin:
+    case EventKind::DumpEnd:
+        break;
+    }
+}
+
+void BootBuilder::call_start(const log::Event& e, Micros t) {
+    Span s;
+    s.seq = static_cast<std::int64_t>(boot_.spans.size());
+    s.function = e.name;
+    s.module = e.module;
+    s.pid = e.pid;
+    s.start = t;
+    s.line = e.line;
+    if (e.cookie >= 0) {
+        s.kind = SpanKind::Async;
+        s.cookie = e.cookie;
+        open_async_[e.cookie] = boot_.spans.size();
+    } else {
+        make_key(&key_, e.module, e.name);
+        open_sync_[key_].push_back(boot_.spans.size());
+    }
+    boot_.spans.push_back(std::move(s));
+}
+
+void BootBuilder::call_end(const log::Event& e, Micros /*t*/) {
+    std::size_t idx = 0;
+    if (e.cookie >= 0) {
+        auto it = open_async_.find(e.cookie);
+        if (it == open_async_.end()) { ++boot_.unmatched_ends; return; }
+        idx = it->second;
+        open_async_.erase(it);
+    } else {
+        make_key(&key_, e.module, e.name);
+        auto it = open_sync_.find(key_);
+        if (it == open_sync_.end() || it->second.empty()) { ++boot_.unmatched_ends; return; }
+        idx = it->second.back();
+        it->second.pop_back();
+    }
+    Span& s = boot_.spans[idx];
+    s.duration = e.duration;
+    if (e.has_ret) s.ret = e.ret;
+    // Without printk timestamps the only clock is the durations: lay spans end to end.
+    if (!boot_.has_timestamps) now_ = std::max(now_, s.end());
+}
+
+// A probe line has no pid: it belongs to the span that ran around it. Of the spans that contain
+// the probe's interval, the one that started last is the innermost.
+void BootBuilder::tie_probes() {
+    std::vector<std::size_t> by_start(boot_.spans.size());
+    for (std::size_t i = 0; i < by_start.size(); ++i) by_start[i] = i;
+    std::stable_sort(by_start.begin(), by_start.end(), [&](std::size_t a, std::size_t b) {
+        return boot_.spans[a].start < boot_.spans[b].start;
+    });
+    constexpr std::size_t kMaxLookBack = 512;
+    for (DeviceCall& c : boot_.calls) {
+        if (c.kind != CallKind::Probe) continue;
+        const Micros end = c.start + c.duration.value_or(0);
+        auto it = std::upper_bound(by_start.begin(), by_start.end(), c.start,
+                                   [&](Micros v, std::size_t i) { return v < boot_.spans[i].start; });
+        for (std::size_t n = 0; it != by_start.begin() && n < kMaxLookBack; ++n) {
+            const Span& s = boot_.spans[*--it];
+            if (!s.finished() || s.end() >= end) {
+                c.span_seq = s.seq;
+                c.pid = s.pid;
+                break;
+            }
+        }
+    }
+}
+
+Boot BootBuilder::finish(const log::ParseStats& stats) {
+    tie_probes();
+    boot_.lines = stats.lines;
+    boot_.bytes = stats.bytes;
+    boot_.unusable_lines = stats.unusable;
+    boot_.unusable_examples = stats.unusable_lines;
+    boot_.metrics = compute_metrics(boot_);
+    return std::move(boot_);
+}
+
+Boot parse_boot(std::string_view log_text) {
+    BootBuilder builder;
+    log::LogParser parser([&](const log::Event& e) { builder.on_event(e); });
+    parser.feed(log_text);
+    parser.finish();
+    return builder.finish(parser.stats());
+}
+
+} // namespace bootlab::model

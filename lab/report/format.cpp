@@ -1,0 +1,31 @@
+#include "report/format.h"
+
+#include <cstdio>
+
+namespace bootlab::report {
+
+std::string seconds(model::Micros us) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%s%lld.%06lld s", us < 0 ? "-" : "",
+                  static_cast<long long>((us < 0 ? -us : us) / 1000000),
+                  static_cast<long long>((us < 0 ? -us : us) % 1000000));
+    return b;
+}
+
+std::string seconds(std::optional<model::Micros> us) { return us ? seconds(*us) : "-"; }
+
+std::string millis(model::Micros us) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.3fms", static_cast<double>(us) / 1000.0);
+    return b;
+}
+
+std::string span_label(const model::Span& s) {
+    std::string l;
+    if (s.cookie) l = std::to_string(*s.cookie) + "_";
+    l += s.function;
+    if (!s.module.empty()) l += " [" + s.module + "]";
+    return l;
+}
+
+} // namespace bootlab::report

@@ -1,0 +1,83 @@
+#include "report/json.h"
+
+#include "report/text.h"
+
+namespace bootlab::report {
+namespace {
+
+template <class T> nlohmann::json opt(const std::optional<T>& v) {
+    return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
+}
+
+} // namespace
+
+nlohmann::json run_json(const store::RunInfo& r) {
+    const model::Metrics& m = r.metrics;
+    return {
+        {"id", r.id},
+        {"experiment_id", r.experiment_id},
+        {"experiment", r.experiment},
+        {"variant", r.variant},
+        {"repetition", r.repetition},
+        {"backend", r.backend},
+        {"host", r.host},
+        {"source", r.source},
+        {"kernel_version", r.kernel_version},
+        {"kernel_cmdline", r.kernel_cmdline},
+        {"status", r.status},
+        {"error", r.error},
+        {"created", r.created},
+        {"wall_us", opt(r.wall_us)},
+        {"metrics",
+         {{"boot_to_init_us", opt(m.boot_to_init)},
+          {"init_done_us", opt(m.init_done)},
+          {"free_initmem_us", opt(m.free_initmem)},
+          {"last_initcall_end_us", opt(m.last_initcall_end)},
+          {"initcall_total_us", m.initcall_total},
+          {"async_total_us", m.async_total},
+          {"boot_wait_us", m.boot_wait},
+          {"sync_count", m.sync_count},
+          {"async_count", m.async_count},
+          {"unfinished_count", m.unfinished_count},
+          {"sync_chain_pid", opt(m.sync_chain_pid)},
+          {"sync_chain_us", m.sync_chain}}},
+        {"panic_message", r.panic_message},
+        {"lines_total", r.lines_total},
+        {"lines_unused", r.lines_unused},
+        {"log_bytes", r.log_bytes},
+    };
+}
+
+nlohmann::json span_json(const model::Span& s) {
+    return {{"seq", s.seq},
+            {"function", s.function},
+            {"module", s.module.empty() ? nlohmann::json(nullptr) : nlohmann::json(s.module)},
+            {"cookie", opt(s.cookie)},
+            {"pid", s.pid},
+            {"kind", to_string(s.kind)},
+            {"start_us", s.start},
+            {"duration_us", opt(s.duration)},
+            {"ret", opt(s.ret)},
+            {"line", s.line}};
+}
+
+nlohmann::json show_json(const store::RunInfo& run, const model::Boot& boot, std::size_t limit) {
+    nlohmann::json j = run_json(run);
+    nlohmann::json spans = nlohmann::json::array();
+    auto sorted = spans_by_duration(boot);
+    for (std::size_t i = 0; i < sorted.size() && (limit == 0 || i < limit); ++i)
+        spans.push_back(span_json(*sorted[i]));
+    j["spans"] = std::move(spans);
+    nlohmann::json markers = nlohmann::json::array();
+    for (const auto& m : boot.markers)
+        markers.push_back({{"name", m.name}, {"detail", m.detail}, {"time_us", opt(m.time)}});
+    j["markers"] = std::move(markers);
+    nlohmann::json devices = nlohmann::json::array();
+    for (const auto& d : boot.devices)
+        devices.push_back(
+            {{"kind", to_string(d.kind)}, {"name", d.name}, {"path", d.path}, {"detail", d.detail}});
+    j["devices"] = std::move(devices);
+    return j;
+}
+
+} // namespace bootlab::report

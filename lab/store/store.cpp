@@ -1,0 +1,359 @@
+#include "store/store.h"
+
+#include "store/embedded_sql.h"
+#include "store/zstd_codec.h"
+
+#include <cstdlib>
+
+namespace bootlab::store {
+namespace {
+
+constexpr std::int64_t kApplicationId = 0x626f6f74; // "boot": marks a file as ours
+constexpr std::size_t kChunkBytes = 1 << 20;
+
+std::filesystem::path prepare_path(const std::filesystem::path& path) {
+    if (path.has_parent_path()) {
+        std::error_code ec;
+        std::filesystem::create_directories(path.parent_path(), ec);
+        if (ec) throw Error(path.string() + ": cannot create directory: " + ec.message());
+    }
+    return path;
+}
+
+std::int64_t scalar(Db& db, std::string_view sql) {
+    Stmt s(db, sql);
+    if (!s.step()) return 0;
+    return s.int64(0);
+}
+
+// The columns RunInfo is read from, in the order read_run_row expects.
+constexpr std::string_view kRunColumns = R"(
+    r.id, r.experiment_id, e.name, r.variant, r.repetition, r.backend, r.host, r.source,
+    k.version, r.kernel_cmdline, r.emulator_argv, r.status, r.error, r.created, r.wall_us,
+    r.boot_to_init_us, r.init_done_us, r.free_initmem_us, r.last_initcall_end_us,
+    r.initcall_total_us, r.async_total_us, r.boot_wait_us, r.sync_count, r.async_count,
+    r.unfinished_count, r.sync_chain_pid, r.sync_chain_us, r.panic_message,
+    r.parser_version, r.lines_total, r.lines_unused, r.log_bytes
+    FROM run r JOIN experiment e ON e.id = r.experiment_id LEFT JOIN kernel k ON k.id = r.kernel_id)";
+
+RunInfo read_run_row(const Stmt& s) {
+    RunInfo r;
+    int c = 0;
+    r.id = s.int64(c++);
+    r.experiment_id = s.int64(c++);
+    r.experiment = s.text(c++);
+    r.variant = s.text(c++);
+    r.repetition = s.int64(c++);
+    r.backend = s.text(c++);
+    r.host = s.text(c++);
+    r.source = s.text(c++);
+    r.kernel_version = s.text(c++);
+    r.kernel_cmdline = s.text(c++);
+    r.emulator_argv = s.text(c++);
+    r.status = s.text(c++);
+    r.error = s.text(c++);
+    r.created = s.text(c++);
+    r.wall_us = s.opt_int64(c++);
+    model::Metrics& m = r.metrics;
+    m.boot_to_init = s.opt_int64(c++);
+    m.init_done = s.opt_int64(c++);
+    m.free_initmem = s.opt_int64(c++);
+    m.last_initcall_end = s.opt_int64(c++);
+    m.initcall_total = s.int64(c++);
+    m.async_total = s.int64(c++);
+    m.boot_wait = s.int64(c++);
+    m.sync_count = s.int64(c++);
+    m.async_count = s.int64(c++);
+    m.unfinished_count = s.int64(c++);
+    m.sync_chain_pid = s.opt_int64(c++);
+    m.sync_chain = s.int64(c++);
+    r.panic_message = s.text(c++);
+    r.parser_version = s.int64(c++);
+    r.lines_total = s.int64(c++);
+    r.lines_unused = s.int64(c++);
+    r.log_bytes = s.int64(c++);
+    return r;
+}
+
+} // namespace
+
+Store::Store(const std::filesystem::path& path)
+    : db_(prepare_path(path).string(), Db::Mode::ReadWriteCreate) {
+    try {
+        // The first statement that reads the file finds out whether it is SQLite at all.
+        std::int64_t app = scalar(db_, "PRAGMA application_id");
+        std::int64_t tables = scalar(db_, "SELECT count(*) FROM sqlite_schema");
+        if (app != kApplicationId && tables > 0)
+            throw Error(path.string() + ": not a bootlab database (it has other tables)");
+    } catch (const Error& e) {
+        std::string what = e.what();
+        if (what.find("not a bootlab database") != std::string::npos) throw;
+        throw Error(path.string() + ": not a bootlab database (" +
+                    what.substr(what.rfind(": ") + 2) + ")");
+    }
+    db_.exec("PRAGMA journal_mode = WAL");
+    db_.exec("PRAGMA synchronous = NORMAL"); // WAL + NORMAL: durable at checkpoints, never corrupt
+    db_.exec("PRAGMA foreign_keys = ON");
+    migrate();
+}
+
+Store::~Store() = default;
+
+std::filesystem::path Store::default_path() {
+    if (const char* p = std::getenv("BOOTLAB_DB"); p && *p) return p;
+    if (const char* x = std::getenv("XDG_DATA_HOME"); x && *x)
+        return std::filesystem::path(x) / "bootlab" / "bootlab.db";
+    const char* home = std::getenv("HOME");
+    return std::filesystem::path(home && *home ? home : ".") / ".local/share/bootlab/bootlab.db";
+}
+
+int Store::latest_version() { return embedded_migrations().back().version; }
+
+int Store::schema_version() { return static_cast<int>(scalar(db_, "PRAGMA user_version")); }
+
+void Store::migrate() {
+    const int current = schema_version();
+    const int latest = latest_version();
+    if (current > latest)
+        throw Error(db_.path() + ": database schema version " + std::to_string(current) +
+                    " is newer than this bootlab understands (" + std::to_string(latest) +
+                    "); use a newer bootlab");
+    if (current == latest) return;
+    Transaction tx(db_);
+    if (current == 0) {
+        // A new database gets the documented schema in one piece.
+        db_.exec(embedded_schema());
+    } else {
+        for (const Migration& m : embedded_migrations())
+            if (m.version > current) db_.exec(m.sql);
+    }
+    db_.exec("PRAGMA user_version = " + std::to_string(latest));
+    db_.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+    tx.commit();
+}
+
+Stmt& Store::stmt(std::unique_ptr<Stmt>& slot, std::string_view sql) {
+    if (!slot) slot = std::make_unique<Stmt>(db_, sql);
+    return *slot;
+}
+
+RunWriter Store::begin_run(const NewRun& run) { return RunWriter(*this, run); }
+
+RunWriter::RunWriter(Store& store, const NewRun& run)
+    : store_(&store), tx_(std::make_unique<Transaction>(store.db_)) {
+    Db& db = store.db_;
+    if (run.experiment_id) {
+        experiment_id_ = *run.experiment_id;
+    } else {
+        Stmt e(db, "INSERT INTO experiment (name, spec, origin) VALUES (?, ?, ?)");
+        e.bind(1, run.experiment_name).bind_text_or_null(2, run.experiment_spec);
+        e.bind(3, run.experiment_origin).run();
+        experiment_id_ = db.last_insert_rowid();
+    }
+    // Inserted as 'error' with empty metrics: finish() fills it in. If the process dies before
+    // that, the transaction never commits and the row never existed.
+    Stmt r(db, R"(INSERT INTO run (experiment_id, variant, repetition, backend, host, source,
+                  emulator_argv, status, wall_us, parser_version, lines_total, lines_unused,
+                  log_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, 'error', ?, 0, 0, 0, 0))");
+    r.bind(1, experiment_id_).bind(2, run.variant).bind(3, run.repetition).bind(4, run.backend);
+    r.bind_text_or_null(5, run.host).bind_text_or_null(6, run.source);
+    r.bind_text_or_null(7, run.emulator_argv).bind(8, run.wall_us).run();
+    run_id_ = db.last_insert_rowid();
+}
+
+RunWriter::RunWriter(RunWriter&&) noexcept = default;
+RunWriter::~RunWriter() = default;
+
+void RunWriter::append_log(std::string_view bytes) {
+    log_bytes_ += static_cast<std::int64_t>(bytes.size());
+    while (!bytes.empty()) {
+        std::size_t n = std::min(bytes.size(), kChunkBytes - pending_.size());
+        pending_.append(bytes.substr(0, n));
+        bytes.remove_prefix(n);
+        if (pending_.size() == kChunkBytes) flush_chunk();
+    }
+}
+
+void RunWriter::flush_chunk() {
+    if (pending_.empty()) return;
+    Stmt& s = store_->stmt(store_->ins_chunk_,
+                           "INSERT INTO log_chunk (run_id, seq, zstd) VALUES (?, ?, ?)");
+    s.bind(1, run_id_).bind(2, chunk_seq_++).bind_blob(3, zstd_compress(pending_)).run();
+    pending_.clear();
+}
+
+std::int64_t RunWriter::finish(const model::Boot& boot, int parser_version,
+                               std::string_view status, std::string_view error) {
+    flush_chunk();
+    store_->write_boot(run_id_, boot, parser_version, log_bytes_, status, error);
+    tx_->commit();
+    tx_.reset();
+    return run_id_;
+}
+
+std::optional<std::int64_t> Store::kernel_for(const model::Boot& boot) {
+    if (boot.kernel_banner.empty()) return std::nullopt;
+    std::string hash = "banner:" + boot.kernel_banner;
+    Stmt ins(db_, R"(INSERT INTO kernel (hash, version, banner, origin) VALUES (?, ?, ?, 'unknown')
+                     ON CONFLICT (hash) DO NOTHING)");
+    ins.bind(1, hash).bind(2, boot.kernel_version).bind(3, boot.kernel_banner).run();
+    Stmt q(db_, "SELECT id FROM kernel WHERE hash = ?");
+    q.bind(1, hash);
+    q.step();
+    return q.int64(0);
+}
+
+void Store::write_boot(std::int64_t run_id, const model::Boot& boot, int parser_version,
+                       std::int64_t log_bytes, std::string_view status, std::string_view error) {
+    Stmt& sp = stmt(ins_span_, R"(INSERT INTO span (run_id, seq, function, module, cookie, pid,
+        start_us, duration_us, ret, kind, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))");
+    for (const model::Span& s : boot.spans) {
+        sp.bind(1, run_id).bind(2, s.seq).bind(3, s.function).bind_text_or_null(4, s.module);
+        sp.bind(5, s.cookie).bind(6, s.pid).bind(7, s.start).bind(8, s.duration).bind(9, s.ret);
+        sp.bind(10, model::to_string(s.kind)).bind(11, s.line).run();
+    }
+    Stmt& wt = stmt(ins_wait_, R"(INSERT INTO wait (run_id, seq, pid, start_us, duration_us)
+                                  VALUES (?, ?, ?, ?, ?))");
+    std::int64_t seq = 0;
+    for (const model::Wait& w : boot.waits)
+        wt.bind(1, run_id).bind(2, seq++).bind(3, w.pid).bind(4, w.start).bind(5, w.duration).run();
+    Stmt& dc = stmt(ins_call_, R"(INSERT INTO device_call (run_id, seq, kind, device, function,
+        pid, start_us, duration_us, ret, span_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?))");
+    seq = 0;
+    for (const model::DeviceCall& c : boot.calls) {
+        dc.bind(1, run_id).bind(2, seq++).bind(3, model::to_string(c.kind)).bind(4, c.device);
+        dc.bind_text_or_null(5, c.function).bind(6, c.pid).bind(7, c.start).bind(8, c.duration);
+        dc.bind(9, c.ret).bind(10, c.span_seq).run();
+    }
+    Stmt& mk = stmt(ins_marker_, R"(INSERT INTO marker (run_id, seq, name, detail, time_us)
+                                    VALUES (?, ?, ?, ?, ?))");
+    seq = 0;
+    for (const model::Marker& m : boot.markers)
+        mk.bind(1, run_id).bind(2, seq++).bind(3, m.name).bind_text_or_null(4, m.detail)
+            .bind(5, m.time).run();
+    Stmt& dv = stmt(ins_device_, R"(INSERT INTO device (run_id, seq, kind, name, path, detail)
+                                    VALUES (?, ?, ?, ?, ?, ?))");
+    seq = 0;
+    for (const model::Device& d : boot.devices)
+        dv.bind(1, run_id).bind(2, seq++).bind(3, model::to_string(d.kind)).bind(4, d.name)
+            .bind(5, d.path).bind_text_or_null(6, d.detail).run();
+
+    const model::Metrics& m = boot.metrics;
+    Stmt up(db_, R"(UPDATE run SET kernel_id = ?, kernel_cmdline = ?, status = ?, error = ?,
+        boot_to_init_us = ?, init_done_us = ?, free_initmem_us = ?, last_initcall_end_us = ?,
+        initcall_total_us = ?, async_total_us = ?, boot_wait_us = ?, sync_count = ?,
+        async_count = ?, unfinished_count = ?, sync_chain_pid = ?, sync_chain_us = ?,
+        panic_message = ?, parser_version = ?, lines_total = ?, lines_unused = ?, log_bytes = ?
+        WHERE id = ?)");
+    up.bind(1, kernel_for(boot)).bind_text_or_null(2, boot.cmdline).bind(3, status);
+    up.bind_text_or_null(4, error).bind(5, m.boot_to_init).bind(6, m.init_done);
+    up.bind(7, m.free_initmem).bind(8, m.last_initcall_end).bind(9, m.initcall_total);
+    up.bind(10, m.async_total).bind(11, m.boot_wait).bind(12, m.sync_count);
+    up.bind(13, m.async_count).bind(14, m.unfinished_count).bind(15, m.sync_chain_pid);
+    up.bind(16, m.sync_chain).bind_text_or_null(17, boot.panic_message);
+    up.bind(18, parser_version).bind(19, boot.lines).bind(20, boot.unusable_lines);
+    up.bind(21, log_bytes).bind(22, run_id).run();
+}
+
+std::vector<RunInfo> Store::runs() {
+    Stmt s(db_, "SELECT " + std::string(kRunColumns) + " ORDER BY r.id");
+    std::vector<RunInfo> out;
+    while (s.step()) out.push_back(read_run_row(s));
+    return out;
+}
+
+std::optional<RunInfo> Store::run(std::int64_t id) {
+    Stmt s(db_, "SELECT " + std::string(kRunColumns) + " WHERE r.id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return read_run_row(s);
+}
+
+RunInfo Store::require_run(std::int64_t id) {
+    auto r = run(id);
+    if (!r) throw Error("run " + std::to_string(id) + ": no such run in " + db_.path());
+    return *r;
+}
+
+model::Boot Store::load_boot(std::int64_t id) {
+    RunInfo info = require_run(id);
+    model::Boot b;
+    b.kernel_version = info.kernel_version;
+    b.cmdline = info.kernel_cmdline;
+    b.panicked = info.status == "panic";
+    b.panic_message = info.panic_message;
+    b.metrics = info.metrics;
+    b.lines = static_cast<std::uint64_t>(info.lines_total);
+    b.unusable_lines = static_cast<std::uint64_t>(info.lines_unused);
+    b.bytes = static_cast<std::uint64_t>(info.log_bytes);
+
+    Stmt s(db_, R"(SELECT seq, function, module, cookie, pid, start_us, duration_us, ret, kind,
+                   line FROM span WHERE run_id = ? ORDER BY seq)");
+    s.bind(1, id);
+    while (s.step()) {
+        model::Span sp;
+        sp.seq = s.int64(0);
+        sp.function = s.text(1);
+        sp.module = s.text(2);
+        sp.cookie = s.opt_int64(3);
+        sp.pid = s.int64(4);
+        sp.start = s.int64(5);
+        sp.duration = s.opt_int64(6);
+        sp.ret = s.opt_int64(7);
+        sp.kind = s.text(8) == "async" ? model::SpanKind::Async : model::SpanKind::Sync;
+        sp.line = static_cast<std::uint64_t>(s.int64(9));
+        b.spans.push_back(std::move(sp));
+    }
+    Stmt w(db_, "SELECT pid, start_us, duration_us FROM wait WHERE run_id = ? ORDER BY seq");
+    w.bind(1, id);
+    while (w.step()) b.waits.push_back(model::Wait{w.int64(0), w.int64(1), w.opt_int64(2)});
+    Stmt c(db_, R"(SELECT kind, device, function, pid, start_us, duration_us, ret, span_seq
+                   FROM device_call WHERE run_id = ? ORDER BY seq)");
+    c.bind(1, id);
+    while (c.step()) {
+        model::DeviceCall d;
+        d.kind = c.text(0) == "quirk" ? model::CallKind::Quirk : model::CallKind::Probe;
+        d.device = c.text(1);
+        d.function = c.text(2);
+        d.pid = c.opt_int64(3);
+        d.start = c.int64(4);
+        d.duration = c.opt_int64(5);
+        d.ret = c.opt_int64(6);
+        d.span_seq = c.opt_int64(7);
+        b.calls.push_back(std::move(d));
+    }
+    Stmt m(db_, "SELECT name, detail, time_us FROM marker WHERE run_id = ? ORDER BY seq");
+    m.bind(1, id);
+    while (m.step()) b.markers.push_back(model::Marker{m.text(0), m.text(1), m.opt_int64(2)});
+    Stmt d(db_, "SELECT kind, name, path, detail FROM device WHERE run_id = ? ORDER BY seq");
+    d.bind(1, id);
+    while (d.step())
+        b.devices.push_back(model::Device{
+            d.text(0) == "net" ? model::DeviceKind::Net : model::DeviceKind::Disk, d.text(1),
+            d.text(2), d.text(3)});
+    b.has_timestamps = true;
+    return b;
+}
+
+void Store::read_log(std::int64_t id, const std::function<void(std::string_view)>& sink) {
+    Stmt s(db_, "SELECT zstd FROM log_chunk WHERE run_id = ? ORDER BY seq");
+    s.bind(1, id);
+    while (s.step()) sink(zstd_decompress(s.blob(0)));
+}
+
+void Store::replace_boot(std::int64_t id, const model::Boot& boot, int parser_version) {
+    RunInfo info = require_run(id);
+    Transaction tx(db_);
+    for (const char* table : {"span", "wait", "device_call", "marker", "device"}) {
+        Stmt del(db_, std::string("DELETE FROM ") + table + " WHERE run_id = ?");
+        del.bind(1, id).run();
+    }
+    // A reparse can turn a run into a panic (or back), but never overrides what the runner saw
+    // (timeout, cancelled, error).
+    std::string status = info.status;
+    if (status == "ok" || status == "panic") status = boot.panicked ? "panic" : "ok";
+    write_boot(id, boot, parser_version, info.log_bytes, status, info.error);
+    tx.commit();
+}
+
+} // namespace bootlab::store

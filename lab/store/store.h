@@ -1,0 +1,121 @@
+#pragma once
+// The bootlab database: the only code that writes SQL. Opening a Store creates or migrates the
+// schema; a run is written by a RunWriter inside one transaction, so a failed import or a
+// killed process leaves no trace of the run.
+#include "model/boot.h"
+#include "store/sqlite.h"
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bootlab::store {
+
+struct RunInfo {
+    std::int64_t id = 0;
+    std::int64_t experiment_id = 0;
+    std::string experiment;
+    std::string variant;
+    std::int64_t repetition = 0;
+    std::string backend;
+    std::string host;
+    std::string source;
+    std::string kernel_version;
+    std::string kernel_cmdline;
+    std::string emulator_argv;
+    std::string status;
+    std::string error;
+    std::string created;
+    std::optional<std::int64_t> wall_us;
+    model::Metrics metrics;
+    std::string panic_message;
+    std::int64_t parser_version = 0;
+    std::int64_t lines_total = 0;
+    std::int64_t lines_unused = 0;
+    std::int64_t log_bytes = 0;
+};
+
+// What is known of a run before its log has been read.
+struct NewRun {
+    std::optional<std::int64_t> experiment_id; // none: create the experiment below
+    std::string experiment_name = "import";
+    std::string experiment_origin = "import";   // gui | cli | ci | service | import
+    std::string experiment_spec;
+    std::string variant;
+    std::int64_t repetition = 0;
+    std::string backend = "import";
+    std::string host;
+    std::string source;        // file the log came from
+    std::string emulator_argv; // JSON array
+    std::optional<std::int64_t> wall_us;
+};
+
+class Store;
+
+// Streams one run into the database. Nothing is visible to other connections until finish();
+// destroying an unfinished writer rolls everything back.
+class RunWriter {
+public:
+    ~RunWriter();
+    RunWriter(RunWriter&&) noexcept;
+    void append_log(std::string_view bytes); // the raw log, in any chunking
+    // Writes the parsed boot and commits. Returns the run id.
+    std::int64_t finish(const model::Boot& boot, int parser_version, std::string_view status,
+                        std::string_view error = {});
+    std::int64_t run_id() const { return run_id_; }
+    std::int64_t experiment_id() const { return experiment_id_; }
+
+private:
+    friend class Store;
+    RunWriter(Store& store, const NewRun& run);
+    void flush_chunk();
+
+    Store* store_;
+    std::unique_ptr<Transaction> tx_;
+    std::int64_t run_id_ = 0;
+    std::int64_t experiment_id_ = 0;
+    std::int64_t chunk_seq_ = 0;
+    std::int64_t log_bytes_ = 0;
+    std::string pending_; // log bytes not yet compressed
+};
+
+class Store {
+public:
+    // Opens (creating it and its directory if needed) and migrates. Throws bootlab::Error
+    // naming the file if it is not a bootlab database or is newer than this program.
+    explicit Store(const std::filesystem::path& path);
+    ~Store();
+    // $BOOTLAB_DB, else $XDG_DATA_HOME/bootlab/bootlab.db, else ~/.local/share/bootlab/bootlab.db
+    static std::filesystem::path default_path();
+    static int latest_version();
+
+    RunWriter begin_run(const NewRun& run);
+    std::vector<RunInfo> runs();
+    std::optional<RunInfo> run(std::int64_t id);
+    RunInfo require_run(std::int64_t id); // throws "run N: no such run in DB"
+    model::Boot load_boot(std::int64_t id);
+    // Calls sink with the raw log, decompressed chunk by chunk.
+    void read_log(std::int64_t id, const std::function<void(std::string_view)>& sink);
+    // Replaces the parsed content and metrics of a run (reparse), in one transaction.
+    void replace_boot(std::int64_t id, const model::Boot& boot, int parser_version);
+
+    int schema_version();
+    Db& db() { return db_; }
+
+private:
+    friend class RunWriter;
+    void migrate();
+    void write_boot(std::int64_t run_id, const model::Boot& boot, int parser_version,
+                    std::int64_t log_bytes, std::string_view status, std::string_view error);
+    std::optional<std::int64_t> kernel_for(const model::Boot& boot);
+    Stmt& stmt(std::unique_ptr<Stmt>& slot, std::string_view sql);
+
+    Db db_;
+    // prepared once, used for every row
+    std::unique_ptr<Stmt> ins_span_, ins_wait_, ins_call_, ins_marker_, ins_device_, ins_chunk_;
+};
+
+} // namespace bootlab::store
