@@ -67,12 +67,20 @@ CREATE TABLE log_chunk (
     PRIMARY KEY (run_id, seq)
 ) WITHOUT ROWID;
 
+-- Function names, each stored once. Spans refer to them by id: a run of 700 spans does not
+-- repeat 700 names, and the history of one function across runs is an integer index lookup.
+CREATE TABLE symbol (
+    id       INTEGER PRIMARY KEY,
+    function TEXT NOT NULL,                    -- symbol without +0x../0x..
+    module   TEXT NOT NULL DEFAULT '',         -- [module], '' for built-in code
+    UNIQUE (function, module)
+);
+
 -- An initcall (kind 'sync') or an async cookie (kind 'async') of one boot.
 CREATE TABLE span (
     run_id      INTEGER NOT NULL REFERENCES run (id) ON DELETE CASCADE,
     seq         INTEGER NOT NULL,              -- order of the `calling` lines
-    function    TEXT NOT NULL,                 -- symbol without +0x../0x..
-    module      TEXT,                          -- [module] or NULL for built-in code
+    symbol_id   INTEGER NOT NULL REFERENCES symbol (id),
     cookie      INTEGER,                       -- async cookie, NULL for sync initcalls
     pid         INTEGER NOT NULL,
     start_us    INTEGER NOT NULL,
@@ -82,7 +90,14 @@ CREATE TABLE span (
     line        INTEGER NOT NULL,              -- line of the `calling` line in the raw log
     PRIMARY KEY (run_id, seq)
 ) WITHOUT ROWID;
-CREATE INDEX span_by_function ON span (function, run_id);
+CREATE INDEX span_by_symbol ON span (symbol_id, run_id);
+
+-- Spans with their names, for reading and ad-hoc queries:
+--   SELECT function, duration_us FROM span_named WHERE run_id = 1 ORDER BY duration_us DESC;
+CREATE VIEW span_named AS
+    SELECT s.run_id, s.seq, y.function, NULLIF(y.module, '') AS module, s.cookie, s.pid,
+           s.start_us, s.duration_us, s.ret, s.kind, s.line, s.symbol_id
+    FROM span s JOIN symbol y ON y.id = s.symbol_id;
 
 -- async_waiting @ pid ... async_continuing @ pid after N usec
 CREATE TABLE wait (

@@ -21,7 +21,10 @@ store::Store open_store(const Common& c) {
     return store::Store(c.db.empty() ? store::Store::default_path() : std::filesystem::path(c.db));
 }
 
-void warn(const std::string& msg) { std::cerr << "bootlab: warning: " << msg << "\n"; }
+void warn(const std::string& msg) {
+    std::cout.flush(); // keep the run line above its warnings
+    std::cerr << "bootlab: warning: " << msg << "\n";
+}
 void error(const std::string& msg) { std::cerr << "bootlab: " << msg << "\n"; }
 
 // "\r42% of boot.log" on a terminal, nothing otherwise (CI logs stay clean).

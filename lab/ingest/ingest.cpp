@@ -37,6 +37,7 @@ void reject_binary(std::string_view head, const std::string& name) {
 ImportResult ingest(store::Store& store, const std::string& name, ImportOptions& opt,
                     const std::function<bool(std::string&)>& read, std::uint64_t total) {
     model::BootBuilder builder;
+    builder.expect_log_bytes(total);
     log::LogParser parser([&](const log::Event& e) { builder.on_event(e); });
     store::RunWriter writer = store.begin_run(opt.run);
 

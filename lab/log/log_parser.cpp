@@ -12,6 +12,24 @@ constexpr char kEsc = '\x1b';
 
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 
+// Index of the first byte below 0x20 (CR, ESC, ...) or s.size(). Eight bytes at a time: a
+// serial line is ~70 bytes and almost never has one before its CRLF, so this replaces two
+// memchr() calls per line by one short pass.
+std::size_t first_control(std::string_view s) {
+    constexpr std::uint64_t ones = 0x0101010101010101ULL, highs = 0x8080808080808080ULL;
+    std::size_t i = 0;
+    for (; i + 8 <= s.size(); i += 8) {
+        std::uint64_t w;
+        std::memcpy(&w, s.data() + i, 8);
+        // a byte < 0x20 sets its high bit here; the lowest set bit is exact (little endian)
+        std::uint64_t m = (w - ones * 0x20) & ~w & highs;
+        if (m) return i + static_cast<std::size_t>(__builtin_ctzll(m) / 8);
+    }
+    for (; i < s.size(); ++i)
+        if (static_cast<unsigned char>(s[i]) < 0x20) return i;
+    return s.size();
+}
+
 // "<6>" at the start of a `dmesg -r` line
 std::string_view strip_syslog_level(std::string_view s) {
     if (s.size() >= 3 && s[0] == '<') {
@@ -36,6 +54,26 @@ std::string_view strip_journal_prefix(std::string_view s) {
 } // namespace
 
 Micros parse_timestamp(std::string_view s, std::size_t pos, std::size_t* end) {
+    // Fast path for the kernel's own "[%5lu.%06lu]" (seconds below 100000).
+    if (pos + 14 <= s.size() && s[pos + 6] == '.' && s[pos + 13] == ']') {
+        Micros sec = 0, frac = 0;
+        bool ok = true, digits = false;
+        for (std::size_t k = pos + 1; k < pos + 6; ++k) {
+            char c = s[k];
+            if (c == ' ' && !digits) continue;
+            digits = true;
+            ok &= is_digit(c);
+            sec = sec * 10 + (c - '0');
+        }
+        for (std::size_t k = pos + 7; k < pos + 13; ++k) {
+            ok &= is_digit(s[k]);
+            frac = frac * 10 + (s[k] - '0');
+        }
+        if (ok && digits) {
+            *end = pos + 14;
+            return sec * 1000000 + frac;
+        }
+    }
     std::size_t i = pos + 1;
     while (i < s.size() && s[i] == ' ') ++i;
     Micros sec = 0;
@@ -105,7 +143,12 @@ void LogParser::finish() {
 
 void LogParser::physical_line(std::string_view line) {
     ++stats_.lines;
-    if (std::memchr(line.data(), kEsc, line.size())) {
+    std::size_t ctl = first_control(line);
+    if (ctl == line.size() || (ctl + 1 == line.size() && line[ctl] == '\r')) {
+        if (ctl > 0) segment(line.substr(0, ctl)); // the common case: plain text, then CRLF
+        return;
+    }
+    if (std::memchr(line.data() + ctl, kEsc, line.size() - ctl)) {
         strip_escapes(line, &scratch_);
         line = scratch_;
     }

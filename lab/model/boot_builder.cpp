@@ -34,6 +34,10 @@ const char* to_string(SpanKind k) { return k == SpanKind::Async ? "async" : "syn
 const char* to_string(CallKind k) { return k == CallKind::Quirk ? "quirk" : "probe"; }
 const char* to_string(DeviceKind k) { return k == DeviceKind::Net ? "net" : "disk"; }
 
+void BootBuilder::expect_log_bytes(std::uint64_t bytes) {
+    boot_.spans.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(bytes / 200, 1u << 24)));
+}
+
 Micros BootBuilder::clock(const log::Event& e) {
     if (e.time != log::kNoTime) {
         boot_.has_timestamps = true;

@@ -16,6 +16,9 @@ namespace bootlab::model {
 
 class BootBuilder {
 public:
+    // Optional: size the span table for a log of this many bytes (real logs have about one
+    // span per 200 bytes), so a huge log does not pay for the vector regrowing.
+    void expect_log_bytes(std::uint64_t bytes);
     void on_event(const log::Event& e);
     // Closes the boot: derives the metrics. Call once, after the parser's finish().
     Boot finish(const log::ParseStats& stats);

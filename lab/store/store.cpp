@@ -94,6 +94,9 @@ Store::Store(const std::filesystem::path& path)
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec("PRAGMA synchronous = NORMAL"); // WAL + NORMAL: durable at checkpoints, never corrupt
     db_.exec("PRAGMA foreign_keys = ON");
+    // One import is one transaction: a cache that holds it avoids spilling pages to the WAL
+    // and reading them back (pages are only allocated as needed).
+    db_.exec("PRAGMA cache_size = -262144");
     migrate();
 }
 
@@ -162,7 +165,10 @@ RunWriter::RunWriter(Store& store, const NewRun& run)
 }
 
 RunWriter::RunWriter(RunWriter&&) noexcept = default;
-RunWriter::~RunWriter() = default;
+RunWriter::~RunWriter() {
+    // Rolled back: symbols this run added are gone again, so are their cached ids.
+    if (tx_) store_->symbols_.clear();
+}
 
 void RunWriter::append_log(std::string_view bytes) {
     log_bytes_ += static_cast<std::int64_t>(bytes.size());
@@ -191,6 +197,23 @@ std::int64_t RunWriter::finish(const model::Boot& boot, int parser_version,
     return run_id_;
 }
 
+std::int64_t Store::symbol_id(const std::string& function, const std::string& module) {
+    std::string key = module;
+    key.push_back('\0');
+    key += function;
+    if (auto it = symbols_.find(key); it != symbols_.end()) return it->second;
+    Stmt& ins = stmt(ins_symbol_, R"(INSERT INTO symbol (function, module) VALUES (?, ?)
+                                    ON CONFLICT (function, module) DO NOTHING)");
+    ins.bind(1, function).bind(2, module).run();
+    Stmt& q = stmt(get_symbol_, "SELECT id FROM symbol WHERE function = ? AND module = ?");
+    q.bind(1, function).bind(2, module);
+    q.step();
+    std::int64_t id = q.int64(0);
+    q.reset();
+    symbols_.emplace(std::move(key), id);
+    return id;
+}
+
 std::optional<std::int64_t> Store::kernel_for(const model::Boot& boot) {
     if (boot.kernel_banner.empty()) return std::nullopt;
     std::string hash = "banner:" + boot.kernel_banner;
@@ -205,12 +228,12 @@ std::optional<std::int64_t> Store::kernel_for(const model::Boot& boot) {
 
 void Store::write_boot(std::int64_t run_id, const model::Boot& boot, int parser_version,
                        std::int64_t log_bytes, std::string_view status, std::string_view error) {
-    Stmt& sp = stmt(ins_span_, R"(INSERT INTO span (run_id, seq, function, module, cookie, pid,
-        start_us, duration_us, ret, kind, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?))");
+    Stmt& sp = stmt(ins_span_, R"(INSERT INTO span (run_id, seq, symbol_id, cookie, pid,
+        start_us, duration_us, ret, kind, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?))");
     for (const model::Span& s : boot.spans) {
-        sp.bind(1, run_id).bind(2, s.seq).bind(3, s.function).bind_text_or_null(4, s.module);
-        sp.bind(5, s.cookie).bind(6, s.pid).bind(7, s.start).bind(8, s.duration).bind(9, s.ret);
-        sp.bind(10, model::to_string(s.kind)).bind(11, s.line).run();
+        sp.bind(1, run_id).bind(2, s.seq).bind(3, symbol_id(s.function, s.module));
+        sp.bind(4, s.cookie).bind(5, s.pid).bind(6, s.start).bind(7, s.duration).bind(8, s.ret);
+        sp.bind(9, model::to_string(s.kind)).bind(10, s.line).run();
     }
     Stmt& wt = stmt(ins_wait_, R"(INSERT INTO wait (run_id, seq, pid, start_us, duration_us)
                                   VALUES (?, ?, ?, ?, ?))");
@@ -288,7 +311,7 @@ model::Boot Store::load_boot(std::int64_t id) {
     b.bytes = static_cast<std::uint64_t>(info.log_bytes);
 
     Stmt s(db_, R"(SELECT seq, function, module, cookie, pid, start_us, duration_us, ret, kind,
-                   line FROM span WHERE run_id = ? ORDER BY seq)");
+                   line FROM span_named WHERE run_id = ? ORDER BY seq)");
     s.bind(1, id);
     while (s.step()) {
         model::Span sp;
@@ -352,8 +375,13 @@ void Store::replace_boot(std::int64_t id, const model::Boot& boot, int parser_ve
     // (timeout, cancelled, error).
     std::string status = info.status;
     if (status == "ok" || status == "panic") status = boot.panicked ? "panic" : "ok";
-    write_boot(id, boot, parser_version, info.log_bytes, status, info.error);
-    tx.commit();
+    try {
+        write_boot(id, boot, parser_version, info.log_bytes, status, info.error);
+        tx.commit();
+    } catch (...) {
+        symbols_.clear(); // rolled back with the transaction
+        throw;
+    }
 }
 
 } // namespace bootlab::store

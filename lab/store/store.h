@@ -10,6 +10,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace bootlab::store {
@@ -111,11 +112,14 @@ private:
     void write_boot(std::int64_t run_id, const model::Boot& boot, int parser_version,
                     std::int64_t log_bytes, std::string_view status, std::string_view error);
     std::optional<std::int64_t> kernel_for(const model::Boot& boot);
+    std::int64_t symbol_id(const std::string& function, const std::string& module);
     Stmt& stmt(std::unique_ptr<Stmt>& slot, std::string_view sql);
 
     Db db_;
     // prepared once, used for every row
-    std::unique_ptr<Stmt> ins_span_, ins_wait_, ins_call_, ins_marker_, ins_device_, ins_chunk_;
+    std::unique_ptr<Stmt> ins_span_, ins_wait_, ins_call_, ins_marker_, ins_device_, ins_chunk_,
+        ins_symbol_, get_symbol_;
+    std::unordered_map<std::string, std::int64_t> symbols_; // "module\0function" -> symbol.id
 };
 
 } // namespace bootlab::store

@@ -1,0 +1,22 @@
+# Exports written by the CLI open in the tools they are for (checked with real parsers).
+# usage: exports.sh BOOTLAB DATA_DIR
+BOOTLAB=$1 data=$2
+source "$(dirname "$0")/lib.sh"
+db=$work/t.db
+log=$data/debian-6.1-q35-ahci-lsi-e1000-async.log
+expect 0 "run 1" -- import "$log" --db "$db"
+expect 0 "707 spans" -- export 1 --format svg -o "$work/t.svg" --db "$db"
+expect 0 "707 spans" -- export 1 --format perfetto -o "$work/t.json" --db "$db"
+expect 0 "707 spans" -- export 1 --format csv -o "$work/t.csv" --db "$db"
+check "SVG is well-formed XML (xmllint)" xmllint --noout "$work/t.svg"
+check "no temporary file left" test ! -e "$work/t.svg.tmp"
+# independent count: `calling  ` lines at message start, minus PCI quirks
+want=$(grep -acE '^\[ *[0-9]+\.[0-9]+\] calling  ' "$log")
+rows=$(($(wc -l < "$work/t.csv") - 1))
+check "CSV has one row per initcall line ($rows = $want)" test "$rows" -eq "$want"
+# JSON: `runs --json` and `show --json` are valid and agree with the log
+"$BOOTLAB" show 1 --json --all --db "$db" > "$work/show.json"
+check "show --json parses (python3 -m json.tool or jq)" sh -c "command -v jq >/dev/null && jq -e . '$work/show.json' >/dev/null || python3 -m json.tool '$work/show.json' >/dev/null"
+check "show --json lists every span" sh -c "test \$(grep -c '\"seq\":' '$work/show.json') -eq $want"
+expect 0 "/dev/stdout" -- export 1 --format csv -o /dev/stdout --db "$db"
+finish

@@ -1,0 +1,106 @@
+// Exports must open in other tools: checked by parsing them back, not by string compares.
+#include "ingest/ingest.h"
+#include "report/escape.h"
+#include "report/export.h"
+#include "test_util.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+using namespace bootlab;
+
+namespace {
+
+// RFC 4180 rows, quotes and embedded newlines included.
+std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
+    std::vector<std::vector<std::string>> rows(1);
+    std::string field;
+    bool quoted = false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (quoted) {
+            if (c == '"' && i + 1 < text.size() && text[i + 1] == '"') { field += '"'; ++i; }
+            else if (c == '"') quoted = false;
+            else field += c;
+        } else if (c == '"') {
+            quoted = true;
+        } else if (c == ',') {
+            rows.back().push_back(field);
+            field.clear();
+        } else if (c == '\n') {
+            rows.back().push_back(field);
+            field.clear();
+            rows.emplace_back();
+        } else {
+            field += c;
+        }
+    }
+    if (rows.back().empty()) rows.pop_back();
+    return rows;
+}
+
+class Exports : public ::testing::Test {
+protected:
+    test::TempDir dir;
+    store::Store store{dir / "t.db"};
+    ingest::ImportResult r = ingest::import_file(store, test::data(test::kRealLogs[0]), {});
+    store::RunInfo info = store.require_run(r.run_id);
+    model::Boot boot = store.load_boot(r.run_id);
+
+    std::string write(report::ExportFormat f) {
+        std::ostringstream o;
+        report::write_export(o, f, info, boot);
+        return o.str();
+    }
+};
+
+} // namespace
+
+TEST_F(Exports, PerfettoJsonHasOneEventPerSpan) {
+    auto doc = nlohmann::json::parse(write(report::ExportFormat::Perfetto));
+    std::size_t spans = 0;
+    std::set<std::int64_t> tids;
+    for (const auto& e : doc["traceEvents"]) {
+        std::string cat = e.value("cat", "");
+        if (cat != "sync" && cat != "async") continue;
+        ++spans;
+        EXPECT_EQ(e["ph"], "X");
+        EXPECT_TRUE(e["ts"].is_number_integer());
+        EXPECT_TRUE(e["dur"].is_number_integer());
+        tids.insert(e["tid"].get<std::int64_t>());
+        if (cat == "async") {
+            EXPECT_TRUE(e["args"].contains("cookie"));
+        }
+    }
+    EXPECT_EQ(spans, boot.spans.size());
+    EXPECT_EQ(spans, 707u); // 689 sync + 18 async, as the log says
+    EXPECT_TRUE(tids.count(1));
+    EXPECT_TRUE(tids.count(141)); // do_scan_async's worker
+}
+
+TEST_F(Exports, CsvHasARowPerSpan) {
+    auto rows = parse_csv(write(report::ExportFormat::Csv));
+    ASSERT_EQ(rows.size(), boot.spans.size() + 1);
+    EXPECT_EQ(rows[0][0], "seq");
+    for (const auto& row : rows) EXPECT_EQ(row.size(), rows[0].size());
+    std::size_t async = 0;
+    for (const auto& row : rows) async += row[1] == "async";
+    EXPECT_EQ(async, 18u);
+}
+
+TEST_F(Exports, SvgDrawsEverySpan) {
+    std::string svg = write(report::ExportFormat::Svg);
+    EXPECT_EQ(svg.rfind("<?xml", 0), 0u);
+    std::size_t rects = 0;
+    for (auto p = svg.find("<g><rect"); p != std::string::npos; p = svg.find("<g><rect", p + 1)) ++rects;
+    EXPECT_EQ(rects, boot.spans.size());
+}
+
+TEST(Escape, LogTextCannotBreakOutOfReports) {
+    EXPECT_EQ(report::xml_escape("<script>&\"'\x01"), "&lt;script&gt;&amp;&quot;&#39;");
+    EXPECT_EQ(report::csv_field("a,b"), "\"a,b\"");
+    EXPECT_EQ(report::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    EXPECT_EQ(report::csv_field("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+    EXPECT_EQ(report::csv_field("-19"), "-19");
+}

@@ -1,0 +1,175 @@
+// Real boot logs from the lab (tests/data) imported into a real SQLite file; the stored numbers
+// are checked against counts this test makes itself from the raw text with regular expressions.
+#include "ingest/ingest.h"
+#include "store/store.h"
+#include "test_util.h"
+
+#include <gtest/gtest.h>
+#include <regex>
+
+using namespace bootlab;
+
+namespace {
+
+// What a reader of the log counts by hand: `calling  ` lines at the start of a kernel message
+// (not `pci ...: calling` quirks), split by the cookie prefix. A ring-buffer dump repeats the
+// console, so the lines between `BOOTLAB: dmesg-begin` and `dmesg-end` are skipped.
+struct HandCount {
+    int sync = 0, async = 0, waits = 0, probes = 0, quirks = 0;
+    std::map<std::string, long> async_usecs; // "16_do_scan_async" -> usecs
+    std::map<std::string, long> async_pid;
+    std::optional<long> run_init_us;
+};
+
+HandCount count_by_hand(const std::string& file) {
+    static const std::regex calling(R"(^\[ *\d+\.\d+\] calling  (\d+_)?(\w+).* @ (\d+))");
+    static const std::regex async_end(R"(^\[ *\d+\.\d+\] initcall (\d+_\w+)\+\S+( \[\w+\])? returned after (\d+) usecs)");
+    static const std::regex quirk(R"(^\[ *\d+\.\d+\] pci \S+: calling  )");
+    static const std::regex run_init(R"(^\[ *(\d+)\.(\d+)\] Run /init as init process)");
+    HandCount h;
+    std::ifstream in(test::data(file));
+    std::string line;
+    std::smatch m;
+    bool in_dump = false;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        if (line.find("BOOTLAB: dmesg-begin") != std::string::npos) in_dump = true;
+        if (line.find("BOOTLAB: dmesg-end") != std::string::npos) in_dump = false;
+        if (in_dump) continue;
+        if (std::regex_search(line, m, calling)) {
+            if (m[1].matched) {
+                ++h.async;
+                h.async_pid[m[1].str() + m[2].str()] = std::stol(m[3]);
+            } else {
+                ++h.sync;
+            }
+        } else if (std::regex_search(line, m, async_end)) {
+            h.async_usecs[m[1]] = std::stol(m[3]);
+        } else if (std::regex_search(line, m, quirk)) {
+            ++h.quirks;
+        } else if (std::regex_search(line, m, run_init)) {
+            h.run_init_us = std::stol(m[1]) * 1000000 + std::stol(m[2]);
+        }
+        if (line.find("] async_waiting @ ") != std::string::npos) ++h.waits;
+        if (line.find("] probe of ") != std::string::npos) ++h.probes;
+    }
+    return h;
+}
+
+std::int64_t query(store::Store& s, const std::string& sql, std::int64_t run) {
+    store::Stmt q(s.db(), sql);
+    q.bind(1, run);
+    EXPECT_TRUE(q.step()) << sql;
+    return q.int64(0);
+}
+
+class RealLog : public ::testing::TestWithParam<const char*> {
+protected:
+    test::TempDir dir;
+    store::Store store{dir / "t.db"};
+};
+
+} // namespace
+
+TEST_P(RealLog, StoredSpanCountsEqualAHandCount) {
+    HandCount h = count_by_hand(GetParam());
+    ASSERT_GT(h.sync, 600) << "the hand count itself found nothing";
+    auto r = ingest::import_file(store, test::data(GetParam()), {});
+    EXPECT_EQ(r.status, "ok");
+    EXPECT_EQ(query(store, "SELECT count(*) FROM span WHERE run_id = ? AND kind = 'sync'", r.run_id), h.sync);
+    EXPECT_EQ(query(store, "SELECT count(*) FROM span WHERE run_id = ? AND kind = 'async'", r.run_id), h.async);
+    EXPECT_EQ(query(store, "SELECT sync_count FROM run WHERE id = ?", r.run_id), h.sync);
+    EXPECT_EQ(query(store, "SELECT async_count FROM run WHERE id = ?", r.run_id), h.async);
+    EXPECT_EQ(query(store, "SELECT count(*) FROM span WHERE run_id = ? AND duration_us IS NULL", r.run_id), 0);
+    EXPECT_EQ(query(store, "SELECT count(*) FROM wait WHERE run_id = ?", r.run_id), h.waits);
+    EXPECT_EQ(query(store, "SELECT count(*) FROM device_call WHERE run_id = ? AND kind = 'probe'", r.run_id), h.probes);
+    EXPECT_EQ(query(store, "SELECT count(*) FROM device_call WHERE run_id = ? AND kind = 'quirk'", r.run_id), h.quirks);
+    EXPECT_EQ(query(store, "SELECT lines_unused FROM run WHERE id = ?", r.run_id), 0);
+    ASSERT_TRUE(h.run_init_us);
+    EXPECT_EQ(query(store, "SELECT boot_to_init_us FROM run WHERE id = ?", r.run_id), *h.run_init_us);
+    // every async cookie: its pid and its printed duration, exactly
+    for (const auto& [name, usecs] : h.async_usecs) {
+        auto cookie = std::stol(name);
+        store::Stmt q(store.db(), "SELECT duration_us, pid FROM span WHERE run_id = ? AND cookie = ?");
+        q.bind(1, r.run_id).bind(2, cookie);
+        ASSERT_TRUE(q.step()) << name;
+        EXPECT_EQ(q.int64(0), usecs) << name;
+        EXPECT_EQ(q.int64(1), h.async_pid[name]) << name;
+    }
+}
+
+TEST_P(RealLog, RawLogIsKeptByteForByteAndReparseGivesTheSameSpans) {
+    auto r = ingest::import_file(store, test::data(GetParam()), {});
+    std::string back;
+    store.read_log(r.run_id, [&](std::string_view c) { back.append(c); });
+    EXPECT_EQ(back, test::slurp(test::data(GetParam())));
+    auto before = query(store, "SELECT sum(duration_us) + count(*) FROM span WHERE run_id = ?", r.run_id);
+    ingest::reparse_run(store, r.run_id);
+    EXPECT_EQ(query(store, "SELECT sum(duration_us) + count(*) FROM span WHERE run_id = ?", r.run_id), before);
+    EXPECT_EQ(query(store, "SELECT sync_count FROM run WHERE id = ?", r.run_id), r.boot.metrics.sync_count);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllLogs, RealLog, ::testing::ValuesIn(test::kRealLogs),
+                         [](const auto& p) {
+                             std::string n = p.param;
+                             n = n.substr(0, n.find(".log"));
+                             for (char& c : n) if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+                             return n;
+                         });
+
+class AsyncLog : public ::testing::Test {
+protected:
+    test::TempDir dir;
+    store::Store store{dir / "t.db"};
+    ingest::ImportResult r = ingest::import_file(store, test::data(test::kRealLogs[0]), {});
+};
+
+TEST_F(AsyncLog, SlowestPortProbeHasExactlyThePrintedUsecs) {
+    // the log prints: initcall 7_async_port_probe+0x0/0x70 [libata] returned after 377433 usecs
+    EXPECT_EQ(query(store, "SELECT max(duration_us) FROM span_named WHERE run_id = ? AND function = 'async_port_probe'", r.run_id), 377433);
+    EXPECT_EQ(query(store, "SELECT count(*) FROM span_named WHERE run_id = ? AND function = 'async_port_probe'", r.run_id), 12);
+}
+
+TEST_F(AsyncLog, ScsiScanRunsAsCookie16OnItsWorkerPid) {
+    // calling  16_do_scan_async+0x0/0x150 [scsi_mod] @ 141 at 3.241916
+    store::Stmt q(store.db(), "SELECT cookie, pid, start_us, duration_us, module, kind FROM span_named WHERE run_id = ? AND function = 'do_scan_async'");
+    q.bind(1, r.run_id);
+    ASSERT_TRUE(q.step());
+    EXPECT_EQ(q.int64(0), 16);
+    EXPECT_EQ(q.int64(1), 141);
+    EXPECT_EQ(q.int64(2), 3241916);
+    EXPECT_EQ(q.int64(3), 3161473);
+    EXPECT_EQ(q.text(4), "scsi_mod");
+    EXPECT_EQ(q.text(5), "async");
+    EXPECT_FALSE(q.step());
+}
+
+TEST_F(AsyncLog, MarkersDevicesAndKernel) {
+    // values from the capture's README table and the log's own lines
+    EXPECT_EQ(query(store, "SELECT init_done_us FROM run WHERE id = ?", r.run_id), 7052778);
+    EXPECT_EQ(query(store, "SELECT count(*) FROM device WHERE run_id = ? AND kind = 'disk'", r.run_id), 4);
+    store::Stmt d(store.db(), "SELECT name, path, detail FROM device WHERE run_id = ? ORDER BY seq");
+    d.bind(1, r.run_id);
+    ASSERT_TRUE(d.step());
+    EXPECT_EQ(d.text(0), "sda");
+    EXPECT_EQ(d.text(1), "pci-0000:00:02.0-ata-1");
+    EXPECT_EQ(d.text(2), "0:0:0:0");
+    EXPECT_EQ(r.boot.kernel_version, "6.1.0-56-amd64");
+    EXPECT_EQ(r.boot.cmdline, "console=ttyS0 initcall_debug printk.time=1 panic=-1 bootlab.disks=4 "
+                              "loglevel=8 dyndbg=\"file kernel/async.c +p\"");
+    // pid 1 waited twice: "after 33 usec" and "after 6 usec"
+    EXPECT_EQ(query(store, "SELECT boot_wait_us FROM run WHERE id = ?", r.run_id), 39);
+}
+
+TEST(RealLogVariants, SyncScanHasNoScanCookieAndDumpAddsNothing) {
+    test::TempDir dir;
+    store::Store s{dir / "t.db"};
+    auto sync = ingest::import_file(s, test::data("debian-6.1-q35-ahci-lsi-e1000-scan-sync.log"), {});
+    EXPECT_EQ(query(s, "SELECT count(*) FROM span_named WHERE run_id = ? AND function = 'do_scan_async'", sync.run_id), 0);
+    // the LSI bus is scanned inside modprobe of sym53c8xx: a long sync initcall
+    EXPECT_GT(query(s, "SELECT duration_us FROM span_named WHERE run_id = ? AND function = 'sym2_init'", sync.run_id), 1000000);
+
+    auto dump = ingest::import_file(s, test::data("debian-6.1-q35-ahci-lsi-e1000-async-dmesg-dump.log"), {});
+    EXPECT_EQ(query(s, "SELECT count(DISTINCT cookie) FROM span WHERE run_id = ?", dump.run_id), 18);
+    EXPECT_EQ(query(s, "SELECT count(*) FROM marker WHERE run_id = ? AND name = 'init-done'", dump.run_id), 1);
+}

@@ -1,0 +1,159 @@
+// The database: schema and migrations agree, bad files are refused by name, a failed import
+// leaves nothing behind, and what is stored reads back the same.
+#include "ingest/ingest.h"
+#include "store/embedded_sql.h"
+#include "store/store.h"
+#include "test_util.h"
+
+#include <gtest/gtest.h>
+
+using namespace bootlab;
+
+namespace {
+
+// The structure of a database, independent of how its CREATE statements were spelled.
+std::string structure(store::Db& db) {
+    store::Stmt q(db, R"(SELECT m.type, m.name, p.cid, p.name, p.type, p."notnull", p.dflt_value, p.pk
+                         FROM sqlite_schema m JOIN pragma_table_info(m.name) p
+                         WHERE m.type = 'table' UNION ALL
+                         SELECT m.type, m.name, i.seqno, i.name, '', 0, '', 0
+                         FROM sqlite_schema m JOIN pragma_index_info(m.name) i
+                         WHERE m.type = 'index' UNION ALL
+                         SELECT type, name, 0, '', '', 0, '', 0 FROM sqlite_schema
+                         WHERE type = 'view' ORDER BY 1, 2, 3)");
+    std::string s;
+    while (q.step())
+        for (int c = 0; c < 8; ++c) s += q.text(c) + (c == 7 ? "\n" : "|");
+    return s;
+}
+
+std::int64_t count(store::Store& s, const std::string& table) {
+    store::Stmt q(s.db(), "SELECT count(*) FROM " + table);
+    q.step();
+    return q.int64(0);
+}
+
+std::string error_of(const std::function<void()>& f) {
+    try {
+        f();
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "(no error)";
+}
+
+} // namespace
+
+TEST(Schema, MigrationsInOrderGiveExactlySchemaSql) {
+    test::TempDir dir;
+    store::Db migrated((dir / "m.db").string(), store::Db::Mode::ReadWriteCreate);
+    for (const auto& m : store::embedded_migrations()) migrated.exec(m.sql);
+    store::Db fresh((dir / "f.db").string(), store::Db::Mode::ReadWriteCreate);
+    fresh.exec(test::slurp(BOOTLAB_SCHEMA_SQL)); // the file in the tree, not the embedded copy
+    std::string a = structure(migrated), b = structure(fresh);
+    EXPECT_GT(a.size(), 500u);
+    EXPECT_EQ(a, b);
+}
+
+TEST(Schema, NewDatabaseIsAtTheLatestVersionInWalMode) {
+    test::TempDir dir;
+    store::Store s(dir / "sub" / "dir" / "t.db"); // directories are created
+    EXPECT_EQ(s.schema_version(), store::embedded_migrations().back().version);
+    store::Stmt q(s.db(), "PRAGMA journal_mode");
+    q.step();
+    EXPECT_EQ(q.text(0), "wal");
+}
+
+TEST(Schema, RefusesFilesThatAreNotBootlabDatabases) {
+    test::TempDir dir;
+    auto junk = dir / "junk.db";
+    std::ofstream(junk) << "this is a text file, not SQLite, and it is long enough to have a header....";
+    std::string e = error_of([&] { store::Store s(junk); });
+    EXPECT_NE(e.find(junk.string()), std::string::npos) << e;
+    EXPECT_NE(e.find("not a bootlab database"), std::string::npos) << e;
+
+    auto other = dir / "other.db";
+    { store::Db d(other.string(), store::Db::Mode::ReadWriteCreate); d.exec("CREATE TABLE t (x)"); }
+    e = error_of([&] { store::Store s(other); });
+    EXPECT_NE(e.find("not a bootlab database"), std::string::npos) << e;
+}
+
+TEST(Schema, RefusesADatabaseFromANewerBootlab) {
+    test::TempDir dir;
+    { store::Store s(dir / "t.db"); s.db().exec("PRAGMA user_version = 999"); }
+    std::string e = error_of([&] { store::Store s(dir / "t.db"); });
+    EXPECT_NE(e.find("newer"), std::string::npos) << e;
+}
+
+TEST(Import, BadInputNamesTheFileAndLeavesTheDatabaseUntouched) {
+    test::TempDir dir;
+    store::Store s(dir / "t.db");
+    ingest::import_file(s, test::data(test::kRealLogs[0]), {});
+    auto runs = count(s, "run"), spans = count(s, "span"), chunks = count(s, "log_chunk"),
+         experiments = count(s, "experiment");
+
+    auto empty = dir / "empty.log";
+    std::ofstream(empty).flush();
+    auto binary = dir / "binary.log";
+    {
+        std::ofstream b(binary, std::ios::binary);
+        std::mt19937 rng(42);
+        for (int i = 0; i < 100000; ++i) b.put(static_cast<char>(rng() & 0xff));
+    }
+    auto quiet = test::data("debian-6.1-q35-ahci-lsi-e1000-async-quiet.log");
+    auto missing = dir / "does-not-exist.log";
+    struct Case { std::filesystem::path path; std::string says; };
+    for (const Case& c : {Case{empty, "empty file"}, Case{binary, "binary data"},
+                          Case{quiet, "no initcall lines"}, Case{missing, "No such file"},
+                          Case{dir.path, "is a directory"}}) {
+        std::string e = error_of([&] { ingest::import_file(s, c.path, {}); });
+        EXPECT_EQ(e.rfind(c.path.string() + ": ", 0), 0u) << e; // the message starts with the file
+        EXPECT_NE(e.find(c.says), std::string::npos) << e;
+    }
+    EXPECT_EQ(count(s, "run"), runs);
+    EXPECT_EQ(count(s, "span"), spans);
+    EXPECT_EQ(count(s, "log_chunk"), chunks);
+    EXPECT_EQ(count(s, "experiment"), experiments);
+}
+
+TEST(Import, WhatIsStoredReadsBackTheSame) {
+    test::TempDir dir;
+    store::Store s(dir / "t.db");
+    auto r = ingest::import_file(s, test::data(test::kRealLogs[0]), {});
+    model::Boot b = s.load_boot(r.run_id);
+    ASSERT_EQ(b.spans.size(), r.boot.spans.size());
+    for (std::size_t i = 0; i < b.spans.size(); ++i) {
+        const auto &x = b.spans[i], &y = r.boot.spans[i];
+        EXPECT_EQ(x.function, y.function);
+        EXPECT_EQ(x.module, y.module);
+        EXPECT_EQ(x.cookie, y.cookie);
+        EXPECT_EQ(x.pid, y.pid);
+        EXPECT_EQ(x.start, y.start);
+        EXPECT_EQ(x.duration, y.duration);
+        EXPECT_EQ(x.ret, y.ret);
+        EXPECT_EQ(x.kind, y.kind);
+        EXPECT_EQ(x.line, y.line);
+    }
+    EXPECT_EQ(b.waits.size(), r.boot.waits.size());
+    EXPECT_EQ(b.calls.size(), r.boot.calls.size());
+    EXPECT_EQ(b.markers.size(), r.boot.markers.size());
+    EXPECT_EQ(b.devices.size(), r.boot.devices.size());
+    auto info = s.require_run(r.run_id);
+    EXPECT_EQ(info.metrics.boot_to_init, r.boot.metrics.boot_to_init);
+    EXPECT_EQ(info.metrics.sync_chain, r.boot.metrics.sync_chain);
+    EXPECT_EQ(info.kernel_version, "6.1.0-56-amd64");
+    EXPECT_NE(error_of([&] { s.require_run(12345); }).find("run 12345"), std::string::npos);
+}
+
+TEST(Import, PanicIsStoredAsPanicWithItsLog) {
+    test::TempDir dir;
+    store::Store s(dir / "t.db");
+    std::string log = test::slurp(test::data(test::kRealLogs[0])).substr(0, 60000) +
+                      "\n[    2.400000] Kernel panic - not syncing: Requested init /bad failed (error -2).\n";
+    auto r = ingest::import_text(s, log, "panic.log", {});
+    EXPECT_EQ(r.status, "panic");
+    auto info = s.require_run(r.run_id);
+    EXPECT_EQ(info.status, "panic");
+    EXPECT_NE(info.error.find("Requested init /bad failed"), std::string::npos);
+    EXPECT_EQ(info.log_bytes, static_cast<std::int64_t>(log.size()));
+}
