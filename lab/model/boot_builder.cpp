@@ -133,8 +133,9 @@ void BootBuilder::on_event(const log::Event& e) {
     case EventKind::RunInit:
         boot_.markers.push_back(Marker{"run-init", std::string(e.name), t});
         break;
-    case EventKind::FreeInitMem:
-        boot_.markers.push_back(Marker{"free-initmem", std::string(e.text), t});
+    case EventKind::FreeInitMem: // printed once per freed region: the first one marks the end
+        if (!marker_time(boot_, "free-initmem"))
+            boot_.markers.push_back(Marker{"free-initmem", std::string(e.text), t});
         break;
     case EventKind::Panic:
         if (!boot_.panicked) boot_.panic_message = e.text;

@@ -36,7 +36,9 @@ void write_svg(std::ostream& out, const store::RunInfo& run, const model::Boot& 
     int n = 0;
     for (auto& [pid, l] : lane) l = n++;
     const double plot_w = kWidth - kLabelW - 20;
-    const double height = kTop + n * kLaneH + 40;
+    constexpr int kLabelRows = 3; // marker names are stacked so that close markers stay readable
+    const double lanes_bottom = kTop + n * kLaneH;
+    const double height = lanes_bottom + 24 + kLabelRows * 12;
     auto x = [&](model::Micros t) { return kLabelW + plot_w * static_cast<double>(t) / static_cast<double>(end); };
     auto y = [&](std::int64_t pid) { return kTop + lane[pid] * kLaneH; };
 
@@ -54,7 +56,7 @@ void write_svg(std::ostream& out, const store::RunInfo& run, const model::Boot& 
     for (double t = 0; t <= static_cast<double>(end); t += step) {
         double tx = x(static_cast<model::Micros>(t));
         out << "<line x1=\"" << tx << "\" y1=\"" << kTop - 4 << "\" x2=\"" << tx << "\" y2=\""
-            << height - 30 << "\" stroke=\"#ddd\"/>"
+            << lanes_bottom << "\" stroke=\"#ddd\"/>"
             << "<text x=\"" << tx << "\" y=\"" << kTop - 8 << "\" text-anchor=\"middle\">"
             << t / 1e6 << " s</text>\n";
     }
@@ -87,13 +89,21 @@ void write_svg(std::ostream& out, const store::RunInfo& run, const model::Boot& 
                 << xml_escape(label) << "</text>";
         out << "</g>\n";
     }
+    double row_end[kLabelRows] = {};
     for (const auto& m : boot.markers) {
         if (!m.time) continue;
         double mx = x(*m.time);
+        double label_w = 6.0 * static_cast<double>(m.name.size());
+        bool right = mx + label_w > kWidth - 4; // near the right edge: label to the left
+        double lx = right ? mx - 2 - label_w : mx + 2;
+        int row = 0;
+        while (row + 1 < kLabelRows && lx < row_end[row] + 4) ++row;
+        row_end[row] = lx + label_w;
+        double ly = lanes_bottom + 12 + row * 12;
         out << "<line x1=\"" << mx << "\" y1=\"" << kTop - 4 << "\" x2=\"" << mx << "\" y2=\""
-            << height - 30 << "\" stroke=\"#2a9d3f\" stroke-dasharray=\"4 3\"><title>"
+            << ly << "\" stroke=\"#2a9d3f\" stroke-dasharray=\"4 3\"><title>"
             << xml_escape(m.name) << " " << xml_escape(seconds(*m.time)) << "</title></line>"
-            << "<text x=\"" << mx + 2 << "\" y=\"" << height - 18 << "\" fill=\"#2a9d3f\">"
+            << "<text x=\"" << lx << "\" y=\"" << ly + 9 << "\" fill=\"#2a9d3f\">"
             << xml_escape(m.name) << "</text>\n";
     }
     out << "<text x=\"10\" y=\"" << height - 4 << "\" fill=\"#555\">"
