@@ -1,0 +1,51 @@
+#!/bin/busybox sh
+# /init of bootlab's guest initramfs: load the drivers of the hardware profile, wait for the
+# disks and NICs it promises, print the lab's markers and the device order, optionally dump the
+# kernel ring buffer, power off. Knobs (kernel command line, ignored by the kernel):
+#   bootlab.disks=N    block devices (sd*, vd*) to wait for     bootlab.nics=N  NICs to wait for
+#   bootlab.wait=S     how long to wait for them (default 30)   bootlab.dmesg=1 dump the ring buffer
+#   bootlab.hang=1     never power off (tests the host's timeout)
+/bin/busybox --install -s   # applet links in /bin, /sbin (the kernel runs /sbin/modprobe)
+mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs devtmpfs /dev
+# Markers go to /dev/kmsg so they carry a printk timestamp on the same clock as the initcall
+# lines; level <2> so that they reach the console even under "quiet".
+mark() { echo "<2>BOOTLAB: $*" > /dev/kmsg; }
+arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^$1=//p" | tail -n 1; }
+mark init-start
+for m in $(cat /etc/bootlab-modules); do modprobe "$m" || echo "BOOTLAB: modprobe $m failed"; done
+mark modules-loaded
+disks=$(arg bootlab.disks); disks=${disks:-0}
+nics=$(arg bootlab.nics); nics=${nics:-0}
+limit=$(arg bootlab.wait); limit=${limit:-30}
+count_disks() { ls /sys/block | grep -c '^[sv]d'; }
+count_nics() { ls /sys/class/net | grep -vc '^lo$'; }
+i=0
+while { [ "$(count_disks)" -lt "$disks" ] || [ "$(count_nics)" -lt "$nics" ]; } && [ $i -lt $((limit * 20)) ]; do
+  sleep 0.05; i=$((i + 1))
+done
+mark devices-ready disks=$(count_disks) want=$disks nics=$(count_nics) want-nics=$nics
+mark init-done
+# udev-style by-path names from sysfs (there is no udev here), in path order, so that the
+# sdX letters show the order in which the disks were named
+for d in /sys/block/sd* /sys/block/vd*; do
+  [ -e "$d" ] || continue
+  p=$(readlink -f "$d/device")
+  pci=$(echo "$p" | grep -o '0000:[0-9a-f]*:[0-9a-f]*\.[0-9a-f]' | tail -n 1)
+  ata=$(echo "$p" | grep -o '/ata[0-9]*/' | tr -dc 0-9)
+  hctl=$(basename "$p")
+  case ${d##*/} in
+    vd*) bp="pci-$pci"; hctl=virtio ;;
+    *) if [ -n "$ata" ]; then bp="pci-$pci-ata-$ata"; else bp="pci-$pci-scsi-$hctl"; fi ;;
+  esac
+  echo "$bp ${d##*/} $hctl"
+done | sort | while read -r bp dev hctl; do echo "BOOTLAB: disk $dev $bp $hctl"; done
+for n in /sys/class/net/*; do
+  [ "${n##*/}" = lo ] && continue
+  echo "BOOTLAB: net ${n##*/} $(cat "$n/address") $(basename "$(readlink -f "$n/device/driver")")"
+done
+if [ "$(arg bootlab.dmesg)" = 1 ]; then
+  echo "BOOTLAB: dmesg-begin"; dmesg; echo "BOOTLAB: dmesg-end"
+fi
+if [ "$(arg bootlab.hang)" = 1 ]; then echo "BOOTLAB: hanging"; while :; do sleep 60; done; fi
+echo "BOOTLAB: poweroff"
+poweroff -f

@@ -1,0 +1,17 @@
+#pragma once
+#include <filesystem>
+
+namespace bootlab {
+
+// $BOOTLAB_CACHE, else $XDG_CACHE_HOME/bootlab, else ~/.cache/bootlab: downloaded kernels,
+// kernel builds, guest images. Everything in it can be deleted and is rebuilt on demand.
+std::filesystem::path cache_dir();
+
+// A directory beside `final` to fill and then rename into place, so that a cache entry is
+// either complete or absent, even after a crash.
+std::filesystem::path staging_dir_for(const std::filesystem::path& final);
+
+// Renames `staging` to `final`; if another process got there first, keeps theirs.
+void publish(const std::filesystem::path& staging, const std::filesystem::path& final);
+
+} // namespace bootlab

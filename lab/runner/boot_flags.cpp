@@ -1,0 +1,31 @@
+#include "runner/boot_flags.h"
+
+namespace bootlab::runner {
+
+std::string kernel_cmdline(const BootFlags& f, int disks, int nics, bool hang) {
+    // panic=-1: reboot at once on panic, which -no-reboot turns into QEMU exiting.
+    std::string c = "console=ttyS0 printk.time=1 panic=-1";
+    if (f.initcall_debug) {
+        c += " initcall_debug";
+        // stock 6.1 prints the async cookie lines only through dynamic debug
+        c += " dyndbg=\"file kernel/async.c +p\"";
+    }
+    if (f.capture == "dmesg")
+        c += " quiet log_buf_len=4M bootlab.dmesg=1"; // the whole boot fits the ring buffer
+    else if (f.initcall_debug)
+        c += " loglevel=8"; // initcall lines are KERN_DEBUG: without this none reach the console
+    if (!f.scsi_scan.empty()) c += " scsi_mod.scan=" + f.scsi_scan;
+    if (!f.driver_async_probe.empty()) {
+        c += " driver_async_probe=";
+        for (std::size_t i = 0; i < f.driver_async_probe.size(); ++i)
+            c += (i ? "," : "") + f.driver_async_probe[i];
+    }
+    for (const auto& m : f.async_probe_modules) c += " " + m + ".async_probe=1";
+    if (f.fastboot) c += " fastboot";
+    c += " bootlab.disks=" + std::to_string(disks) + " bootlab.nics=" + std::to_string(nics);
+    if (hang) c += " bootlab.hang=1";
+    if (!f.extra.empty()) c += " " + f.extra;
+    return c;
+}
+
+} // namespace bootlab::runner

@@ -1,0 +1,24 @@
+#pragma once
+// The switches that change how the kernel initialises, and the command line they make.
+#include <string>
+#include <vector>
+
+namespace bootlab::runner {
+
+struct BootFlags {
+    bool initcall_debug = true;        // with what makes its lines reach the console/dump
+    std::string capture = "console";   // console: loglevel=8 on the serial console (perturbs the
+                                       // boot it measures); dmesg: quiet console, ring buffer
+                                       // dumped by /init at the end (log_buf_len=4M)
+    std::string scsi_scan;             // "", "sync", "async": scsi_mod.scan=
+    std::vector<std::string> driver_async_probe; // driver_async_probe=a,b
+    std::vector<std::string> async_probe_modules; // <module>.async_probe=1
+    bool fastboot = false;             // the 2.6.29 gate (patched kernels)
+    bool deterministic = false;        // QEMU -icount shift=0,sleep=off,align=off, -smp 1
+    std::string extra;                 // appended verbatim
+};
+
+// The kernel command line for these flags; disks/nics tell /init what to wait for.
+std::string kernel_cmdline(const BootFlags& f, int disks, int nics, bool hang = false);
+
+} // namespace bootlab::runner
