@@ -3,6 +3,10 @@
 #include "common/error.h"
 #include "ingest/ingest.h"
 #include "report/export.h"
+#include "report/html.h"
+#include "report/summary.h"
+#include "runner/qemu.h"
+#include "runner/run_experiment.h"
 #include "report/format.h"
 #include "report/json.h"
 #include "report/text.h"
@@ -12,6 +16,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <atomic>
+#include <csignal>
 #include <unistd.h>
 
 namespace bootlab::cli {
@@ -118,6 +124,73 @@ int cmd_export(const Common& c, std::int64_t run, const std::string& format, con
     std::cerr << "run " << run << " -> " << out << " (" << format << ", " << boot.spans.size()
               << " spans)\n";
     return 0;
+}
+
+namespace {
+std::atomic<bool> g_cancel{false};
+extern "C" void on_sigint(int) {
+    g_cancel = true;
+    std::signal(SIGINT, SIG_DFL); // a second Ctrl-C ends bootlab at once (QEMU dies with it)
+}
+} // namespace
+
+int cmd_run(const Common& c, const RunCommand& rc) {
+    runner::ExperimentSpec spec = runner::load_experiment(rc.experiment_file);
+    store::Store store = open_store(c);
+    std::signal(SIGINT, on_sigint);
+    std::signal(SIGTERM, on_sigint);
+
+    const int planned = spec.repetitions * static_cast<int>(spec.kernels.size() * spec.hardware.size() *
+                                                            spec.variants.size());
+    std::cerr << "experiment " << spec.name << ": " << spec.kernels.size() << " kernel(s) x "
+              << spec.hardware.size() << " hardware set(s) x " << spec.variants.size() << " variant(s) x "
+              << spec.repetitions << " repetitions = " << planned << " boots, " << rc.jobs
+              << " at a time\n";
+    runner::RunOptions opt;
+    opt.jobs = rc.jobs;
+    opt.fresh = rc.fresh;
+    opt.seed = rc.seed;
+    opt.hang = rc.hang;
+    runner::RunEvents ev;
+    ev.message = [](const std::string& m) { std::cerr << "  " << m << "\n"; };
+    ev.starting = [&](const runner::BootPlan& p, const std::vector<std::string>& argv) {
+        if (rc.print_qemu) std::cout << "# " << p.label << " #" << p.repetition << "\n" << runner::shell_quote(argv) << "\n" << std::flush;
+    };
+    ev.finished = [](const runner::BootPlan& p, const store::RunInfo& r, int done, int total) {
+        char line[256];
+        std::snprintf(line, sizeof line, "[%d/%d] %-20s #%-3d %-9s boot-to-init %-12s wall %-12s run %lld",
+                      done, total, p.label.c_str(), p.repetition, r.status.c_str(),
+                      report::seconds(r.metrics.boot_to_init).c_str(),
+                      r.wall_us ? report::seconds(*r.wall_us).c_str() : "-", static_cast<long long>(r.id));
+        std::cerr << line << (r.error.empty() ? "" : "  (" + r.error.substr(0, 100) + ")") << "\n";
+    };
+    runner::ExperimentResult res = runner::run_experiment(store, spec, opt, ev, g_cancel);
+    std::signal(SIGINT, SIG_DFL);
+    if (!res.experiment_id) {
+        std::cerr << "bootlab: no boot was stored" << (g_cancel ? " (cancelled)" : "") << "\n";
+        return g_cancel ? 130 : 1;
+    }
+    report::ExperimentSummary sum = report::summarize(store, res.experiment_id);
+    std::cout << "\n";
+    report::print_summary(std::cout, sum);
+    if (!rc.no_report) {
+        std::string path = rc.report.empty()
+            ? "bootlab-report/" + spec.name + "-" + std::to_string(res.experiment_id) + ".html" : rc.report;
+        std::filesystem::path p(path);
+        if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
+        std::ofstream out(path + ".tmp");
+        char host[256] = {};
+        ::gethostname(host, sizeof host - 1);
+        report::write_experiment_html(out, store, sum, {runner::qemu_version(), host, spec.file.string()});
+        out.close();
+        std::filesystem::rename(path + ".tmp", path);
+        std::cout << "\nreport: " << path << "\n";
+    }
+    if (res.cancelled) {
+        std::cerr << "bootlab: cancelled; `bootlab run " << rc.experiment_file << "` resumes it\n";
+        return 130;
+    }
+    return res.failed ? 1 : 0;
 }
 
 int cmd_reparse(const Common& c, const std::vector<std::int64_t>& runs) {

@@ -16,6 +16,20 @@ int cmd_import(const Common& c, const std::vector<std::string>& files, const std
 int cmd_runs(const Common& c, bool json);
 int cmd_show(const Common& c, std::int64_t run, bool json, std::size_t limit);
 int cmd_export(const Common& c, std::int64_t run, const std::string& format, const std::string& out);
+struct RunCommand {
+    std::string experiment_file;
+    int jobs = 1;
+    bool print_qemu = false;
+    bool fresh = false;
+    std::string report;    // HTML report file; "" = bootlab-report/<name>-<id>.html
+    bool no_report = false;
+    std::uint64_t seed = 0;
+    bool hang = false;     // hidden: guests never power off (tests the timeout)
+};
+// Exit: 0 every boot ok, 1 some boot failed (panic, timeout, error) or could not start,
+// 130 cancelled (Ctrl-C).
+int cmd_run(const Common& c, const RunCommand& r);
+
 int cmd_reparse(const Common& c, const std::vector<std::int64_t>& runs);
 
 } // namespace bootlab::cli

@@ -41,6 +41,17 @@ int main(int argc, char** argv) {
     exp->add_option("--format,-f", format, "perfetto | csv | svg")->required();
     exp->add_option("-o,--output", out, "output file, - for stdout")->required();
 
+    RunCommand rc;
+    auto* run = app.add_subcommand("run", "boot an experiment (TOML): kernels x hardware x flags x repetitions");
+    run->add_option("experiment", rc.experiment_file, "experiment file, e.g. lab/experiments/default.toml")->required();
+    run->add_option("--jobs,-j", rc.jobs, "boots at a time (default 1: boots do not disturb each other)")->check(CLI::Range(1, 64));
+    run->add_flag("--print-qemu", rc.print_qemu, "print the exact QEMU argv of each boot");
+    run->add_flag("--new", rc.fresh, "start a new experiment instead of resuming an unfinished one");
+    run->add_option("--report", rc.report, "HTML report file (default bootlab-report/NAME-ID.html)");
+    run->add_flag("--no-report", rc.no_report, "write no HTML report");
+    run->add_option("--seed", rc.seed, "seed of the shuffled boot order (default: random)");
+    run->add_flag("--test-hang", rc.hang, "guests never power off (tests the timeout)")->group("");
+
     std::vector<std::int64_t> reparse_ids;
     auto* reparse = app.add_subcommand("reparse", "rebuild runs from their stored raw logs with this parser");
     reparse->add_option("runs", reparse_ids, "run ids (default: all)");
@@ -48,12 +59,12 @@ int main(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
-        int rc = app.exit(e);
-        return rc == 0 ? 0 : 2;
+        return app.exit(e) == 0 ? 0 : 2; // --help, --version: 0; usage errors: 2
     }
     try {
         if (*import) return cmd_import(common, files, experiment, variant);
         if (*runs) return cmd_runs(common, json);
+        if (*run) return cmd_run(common, rc);
         if (*show) return cmd_show(common, run_id, json, all ? 0 : limit);
         if (*exp) return cmd_export(common, run_id, format, out);
         if (*reparse) return cmd_reparse(common, reparse_ids);

@@ -18,6 +18,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -32,6 +33,9 @@ struct NewProcessGroup {
     template <class Launcher>
     bp::error_code on_exec_setup(Launcher&, const bp::filesystem::path&, const char* const*) {
         if (::setpgid(0, 0) != 0) return bp::error_code(errno, bp::system_category());
+        // ... and if bootlab itself is killed (SIGKILL leaves no chance to clean up), the
+        // kernel kills the child: no stray QEMU.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
         return {};
     }
 };

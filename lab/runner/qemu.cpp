@@ -49,10 +49,12 @@ std::vector<std::string> qemu_argv(const BootRequest& r, const fs::path& disk_di
 }
 
 BootOutcome boot_qemu(const BootRequest& r, const std::atomic<bool>& cancel,
-                      const std::function<void(std::string_view)>& console) {
+                      const std::function<void(std::string_view)>& console,
+                      const std::function<void(const std::vector<std::string>&)>& started) {
     ScratchDir scratch;
     BootOutcome o;
     o.argv = qemu_argv(r, scratch.path, &o.cmdline);
+    if (started) started(o.argv);
     const auto t0 = std::chrono::steady_clock::now();
     const auto deadline = t0 + r.timeout;
     Child qemu(o.argv); // stdin is /dev/null, stdout+stderr the console pipe, own process group

@@ -40,8 +40,10 @@ std::vector<std::string> qemu_argv(const BootRequest& r, const std::filesystem::
 
 // Boots and waits: until QEMU exits, the timeout passes (the process group is killed) or
 // `cancel` becomes true (likewise). `console` sees the output as it arrives.
+// `started` sees the argv just before QEMU starts.
 BootOutcome boot_qemu(const BootRequest& r, const std::atomic<bool>& cancel,
-                      const std::function<void(std::string_view)>& console = {});
+                      const std::function<void(std::string_view)>& console = {},
+                      const std::function<void(const std::vector<std::string>&)>& started = {});
 
 // `qemu-system-x86_64 --version`, first line.
 std::string qemu_version();

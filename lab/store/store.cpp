@@ -153,6 +153,10 @@ RunWriter::RunWriter(Store& store, const NewRun& run)
         e.bind(3, run.experiment_origin).run();
         experiment_id_ = db.last_insert_rowid();
     }
+    for (std::int64_t old : run.replaces) {
+        Stmt del(db, "DELETE FROM run WHERE id = ?"); // spans, chunks, ... go with it (CASCADE)
+        del.bind(1, old).run();
+    }
     // Inserted as 'error' with empty metrics: finish() fills it in. If the process dies before
     // that, the transaction never commits and the row never existed.
     Stmt r(db, R"(INSERT INTO run (experiment_id, variant, repetition, backend, host, source,
@@ -283,6 +287,24 @@ std::vector<RunInfo> Store::runs() {
     std::vector<RunInfo> out;
     while (s.step()) out.push_back(read_run_row(s));
     return out;
+}
+
+std::vector<RunInfo> Store::runs_of(std::int64_t experiment_id) {
+    Stmt s(db_, "SELECT " + std::string(kRunColumns) + " WHERE r.experiment_id = ? ORDER BY r.id");
+    s.bind(1, experiment_id);
+    std::vector<RunInfo> out;
+    while (s.step()) out.push_back(read_run_row(s));
+    return out;
+}
+
+std::optional<std::int64_t> Store::find_unfinished_experiment(const std::string& name,
+                                                              const std::string& spec, int planned) {
+    Stmt s(db_, R"(SELECT e.id, (SELECT count(*) FROM run r WHERE r.experiment_id = e.id
+                                 AND r.status <> 'cancelled')
+                   FROM experiment e WHERE e.name = ? AND e.spec = ? ORDER BY e.id DESC LIMIT 1)");
+    s.bind(1, name).bind(2, spec);
+    if (!s.step() || s.int64(1) >= planned) return std::nullopt;
+    return s.int64(0);
 }
 
 std::optional<RunInfo> Store::run(std::int64_t id) {

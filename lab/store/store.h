@@ -52,6 +52,8 @@ struct NewRun {
     std::string source;        // file the log came from
     std::string emulator_argv; // JSON array
     std::optional<std::int64_t> wall_us;
+    std::vector<std::int64_t> replaces; // runs this one supersedes (a resumed cancelled boot):
+                                        // deleted in the same transaction
 };
 
 class Store;
@@ -95,6 +97,11 @@ public:
 
     RunWriter begin_run(const NewRun& run);
     std::vector<RunInfo> runs();
+    std::vector<RunInfo> runs_of(std::int64_t experiment_id);
+    // The newest experiment with this name and spec text that has fewer than `planned`
+    // finished (not cancelled) runs: the one to resume.
+    std::optional<std::int64_t> find_unfinished_experiment(const std::string& name,
+                                                           const std::string& spec, int planned);
     std::optional<RunInfo> run(std::int64_t id);
     RunInfo require_run(std::int64_t id); // throws "run N: no such run in DB"
     model::Boot load_boot(std::int64_t id);

@@ -1,0 +1,116 @@
+#include "report/html.h"
+
+#include "report/escape.h"
+#include "report/export.h"
+#include "report/format.h"
+
+#include <sstream>
+
+namespace bootlab::report {
+namespace {
+
+const char* kStyle = R"(
+body { font-family: sans-serif; margin: 2em; color: #222; max-width: 1450px; }
+h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #ddd; }
+table { border-collapse: collapse; margin: 0.5em 0; }
+td, th { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: left; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; }
+.bad { color: #c0392b; font-weight: bold; } .good { color: #2a7d3f; }
+code, pre { background: #f6f6f6; padding: 1px 4px; }
+pre { white-space: pre-wrap; word-break: break-all; font-size: 0.85em; }
+)";
+
+} // namespace
+
+void write_experiment_html(std::ostream& out, store::Store& store, const ExperimentSummary& s,
+                           const Environment& env) {
+    auto e = [](const std::string& t) { return xml_escape(t); };
+    out << "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>bootlab: " << e(s.name)
+        << "</title><style>" << kStyle << "</style></head><body>\n";
+    out << "<h1>bootlab experiment " << s.experiment_id << ": " << e(s.name) << "</h1>\n";
+
+    out << "<h2>Environment</h2><table>";
+    std::string kernels, created;
+    for (const auto& r : s.runs)
+        if (kernels.find(r.kernel_version) == std::string::npos && !r.kernel_version.empty())
+            kernels += (kernels.empty() ? "" : ", ") + r.kernel_version;
+    if (!s.runs.empty()) created = s.runs.front().created;
+    out << "<tr><th>kernel</th><td>" << e(kernels) << "</td></tr>"
+        << "<tr><th>emulator</th><td>" << e(env.qemu_version) << "</td></tr>"
+        << "<tr><th>host</th><td>" << e(env.host) << "</td></tr>"
+        << "<tr><th>experiment file</th><td>" << e(env.experiment_file) << "</td></tr>"
+        << "<tr><th>started</th><td>" << e(created) << "</td></tr></table>\n";
+
+    out << "<h2>Boot-to-init per variant</h2><table><tr><th>variant</th><th>runs</th><th>ok</th>"
+        << "<th>median</th><th>min</th><th>max</th><th>CV</th><th>init-done (median)</th><th>kernel command line</th></tr>\n";
+    for (const auto& v : s.variants) {
+        std::string cmdline;
+        for (const auto& r : s.runs)
+            if (r.variant == v.variant) { cmdline = r.kernel_cmdline; break; }
+        char cv[16];
+        std::snprintf(cv, sizeof cv, "%.1f%%", 100 * v.cv);
+        out << "<tr><td>" << e(v.variant) << "</td><td class=num>" << v.runs << "</td><td class=num"
+            << (v.ok < v.runs ? " bad" : "") << ">" << v.ok << "</td><td class=num>"
+            << (v.boot_to_init.empty() ? "-" : e(seconds(v.median))) << "</td><td class=num>"
+            << (v.boot_to_init.empty() ? "-" : e(seconds(v.min))) << "</td><td class=num>"
+            << (v.boot_to_init.empty() ? "-" : e(seconds(v.max))) << "</td><td class=num>" << cv
+            << "</td><td class=num>" << e(seconds(v.init_done_median)) << "</td><td><code>" << e(cmdline)
+            << "</code></td></tr>\n";
+    }
+    out << "</table>\n";
+
+    out << "<h2>Slowest spans (median over ok boots)</h2>\n";
+    for (const auto& v : s.variants) {
+        out << "<h3>" << e(v.variant) << "</h3><table>";
+        for (const auto& sp : v.slowest)
+            out << "<tr><td class=num>" << e(millis(sp.median)) << "</td><td>" << e(sp.kind)
+                << "</td><td>" << e(sp.name) << "</td></tr>";
+        out << "</table>\n";
+    }
+
+    out << "<h2>Device order</h2>\n";
+    if (s.boots_with_devices == 0) {
+        out << "<p>No boot listed its disks.</p>\n";
+    } else if (s.device_changes.empty()) {
+        out << "<p class=good>The same in all " << s.boots_with_devices << " boots:</p><p>";
+        for (const auto& d : s.device_order) out << "<code>" << e(d) << "</code> ";
+        out << "</p>\n";
+    } else {
+        out << "<p class=bad>Disk names changed between boots.</p><table><tr><th>disk (by path)</th><th>name: runs</th></tr>";
+        for (const auto& c : s.device_changes) {
+            out << "<tr><td><code>" << e(c.path) << "</code></td><td>";
+            for (const auto& [name, runs] : c.names) {
+                out << "<b>" << e(name) << "</b>: ";
+                for (auto id : runs) out << id << " ";
+            }
+            out << "</td></tr>";
+        }
+        out << "</table>\n";
+    }
+
+    out << "<h2>Timelines (the run closest to each variant's median)</h2>\n";
+    for (const auto& v : s.variants) {
+        if (!v.representative_run) continue;
+        store::RunInfo info = store.require_run(v.representative_run);
+        std::ostringstream svg;
+        write_svg(svg, info, store.load_boot(v.representative_run));
+        std::string text = svg.str();
+        text = text.substr(text.find("<svg")); // inline: no XML declaration
+        out << "<h3>" << e(v.variant) << " (run " << v.representative_run << ")</h3>\n"
+            << "<div style=\"overflow-x:auto\">" << text << "</div>\n";
+    }
+
+    out << "<h2>Runs</h2><table><tr><th>run</th><th>variant</th><th>rep</th><th>status</th>"
+        << "<th>boot-to-init</th><th>wall</th><th>error</th></tr>\n";
+    for (const auto& r : s.runs)
+        out << "<tr><td class=num>" << r.id << "</td><td>" << e(r.variant) << "</td><td class=num>"
+            << r.repetition << "</td><td" << (r.status == "ok" ? "" : " class=bad") << ">" << e(r.status)
+            << "</td><td class=num>" << e(seconds(r.metrics.boot_to_init)) << "</td><td class=num>"
+            << (r.wall_us ? e(seconds(*r.wall_us)) : "-") << "</td><td>" << e(r.error) << "</td></tr>\n";
+    out << "</table>\n";
+    if (!s.runs.empty() && !s.runs.front().emulator_argv.empty())
+        out << "<h2>Emulator command (first run)</h2><pre>" << e(s.runs.front().emulator_argv) << "</pre>\n";
+    out << "</body></html>\n";
+}
+
+} // namespace bootlab::report

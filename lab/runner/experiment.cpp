@@ -1,0 +1,203 @@
+#include "runner/experiment.h"
+
+#include "common/error.h"
+
+#include <algorithm>
+#include <fstream>
+#include <random>
+#include <set>
+#include <sstream>
+#include <toml++/toml.h>
+
+namespace bootlab::runner {
+namespace {
+
+// Errors point at the file and the line of the offending node.
+struct Where {
+    std::string file;
+    [[noreturn]] void fail(const toml::node& n, const std::string& what) const {
+        throw Error(file + ":" + std::to_string(n.source().begin.line) + ": " + what);
+    }
+    [[noreturn]] void fail(int line, const std::string& what) const {
+        throw Error(file + ":" + std::to_string(line) + ": " + what);
+    }
+};
+
+void only_keys(const Where& w, const toml::table& t, const std::string& table,
+               std::initializer_list<const char*> known) {
+    for (const auto& [k, v] : t) {
+        bool ok = false;
+        for (const char* n : known) ok |= k.str() == n;
+        if (ok) continue;
+        std::string list;
+        for (const char* n : known) list += std::string(list.empty() ? "" : ", ") + n;
+        w.fail(v, "unknown key '" + std::string(k.str()) + "' in " + table + " (known: " + list + ")");
+    }
+}
+
+template <class T> T get(const Where& w, const toml::node& n, const std::string& what) {
+    auto v = n.value<T>();
+    if (!v) {
+        const char* type = std::is_same_v<T, bool> ? "true or false"
+                           : std::is_same_v<T, std::string> ? "a string" : "a number";
+        w.fail(n, what + " must be " + type);
+    }
+    return *v;
+}
+
+int get_int(const Where& w, const toml::node& n, const std::string& what, int lo, int hi) {
+    auto v = get<std::int64_t>(w, n, what);
+    if (v < lo || v > hi) w.fail(n, what + " must be between " + std::to_string(lo) + " and " + std::to_string(hi));
+    return static_cast<int>(v);
+}
+
+std::vector<std::string> get_strings(const Where& w, const toml::node& n, const std::string& what) {
+    const toml::array* a = n.as_array();
+    if (!a) w.fail(n, what + " must be an array of strings, e.g. [\"a\", \"b\"]");
+    std::vector<std::string> out;
+    for (const auto& e : *a) out.push_back(get<std::string>(w, e, what + " entries"));
+    return out;
+}
+
+// Names end up in variant labels, file names and reports: keep them plain.
+void check_name(const Where& w, const toml::node& n, const std::string& name, const std::string& what) {
+    bool ok = !name.empty() && name.size() <= 64;
+    for (char c : name) ok &= std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
+    if (!ok) w.fail(n, what + " '" + name + "': use letters, digits, '-', '_' or '.'");
+}
+
+void apply_flags(const Where& w, const toml::table& t, const std::string& table, BootFlags* f) {
+    only_keys(w, t, table, {"initcall_debug", "capture", "scsi_scan", "driver_async_probe",
+                            "async_probe", "fastboot", "deterministic", "cmdline"});
+    for (const auto& [key, v] : t) {
+        const std::string k(key.str());
+        if (k == "initcall_debug") f->initcall_debug = get<bool>(w, v, k);
+        if (k == "fastboot") f->fastboot = get<bool>(w, v, k);
+        if (k == "deterministic") f->deterministic = get<bool>(w, v, k);
+        if (k == "capture") {
+            f->capture = get<std::string>(w, v, k);
+            if (f->capture != "console" && f->capture != "dmesg") w.fail(v, "capture must be \"console\" or \"dmesg\"");
+        }
+        if (k == "scsi_scan") {
+            f->scsi_scan = get<std::string>(w, v, k);
+            if (f->scsi_scan != "sync" && f->scsi_scan != "async") w.fail(v, "scsi_scan must be \"sync\" or \"async\"");
+        }
+        if (k == "driver_async_probe") f->driver_async_probe = get_strings(w, v, k);
+        if (k == "async_probe") f->async_probe_modules = get_strings(w, v, k);
+        if (k == "cmdline") f->extra = get<std::string>(w, v, k);
+    }
+    for (const auto& m : f->driver_async_probe) check_name(w, *t.get("driver_async_probe"), m, "driver");
+    for (const auto& m : f->async_probe_modules) check_name(w, *t.get("async_probe"), m, "module");
+}
+
+const toml::table& table_at(const Where& w, const toml::node& n, const std::string& what) {
+    const toml::table* t = n.as_table();
+    if (!t) w.fail(n, what + " must be a table");
+    return *t;
+}
+
+} // namespace
+
+ExperimentSpec load_experiment(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw Error(file.string() + ": cannot read the experiment file");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return parse_experiment(ss.str(), file);
+}
+
+ExperimentSpec parse_experiment(const std::string& text, const std::filesystem::path& file) {
+    const Where w{file.string()};
+    toml::table root;
+    try {
+        root = toml::parse(text, file.string());
+    } catch (const toml::parse_error& e) {
+        w.fail(static_cast<int>(e.source().begin.line), std::string(e.description()));
+    }
+    only_keys(w, root, "the file", {"name", "description", "repetitions", "machine", "kernels",
+                                    "hardware", "flags", "variants"});
+    ExperimentSpec s;
+    s.file = file;
+    s.text = text;
+    s.name = file.stem().string();
+    if (auto n = root.get("name")) {
+        s.name = get<std::string>(w, *n, "name");
+        check_name(w, *n, s.name, "experiment name");
+    }
+    if (auto n = root.get("description")) s.description = get<std::string>(w, *n, "description");
+    if (auto n = root.get("repetitions")) s.repetitions = get_int(w, *n, "repetitions", 1, 10000);
+    if (auto n = root.get("machine")) {
+        const auto& m = table_at(w, *n, "[machine]");
+        only_keys(w, m, "[machine]", {"smp", "memory", "timeout"});
+        if (auto v = m.get("smp")) s.smp = get_int(w, *v, "smp", 1, 64);
+        if (auto v = m.get("memory")) s.memory_mb = get_int(w, *v, "memory (MiB)", 128, 65536);
+        if (auto v = m.get("timeout")) s.timeout = std::chrono::seconds(get_int(w, *v, "timeout (s)", 5, 86400));
+    }
+    if (auto n = root.get("kernels")) {
+        for (const auto& [k, v] : table_at(w, *n, "[kernels]")) {
+            KernelRef ref;
+            ref.name = std::string(k.str());
+            check_name(w, v, ref.name, "kernel name");
+            std::string src = get<std::string>(w, v, "kernel '" + ref.name + "'");
+            if (src == "distro") {
+                ref.source = "distro";
+            } else if (src.find('/') != std::string::npos) {
+                ref.source = "file";
+                ref.image = src;
+                if (ref.image.is_relative()) ref.image = file.parent_path() / ref.image;
+            } else {
+                w.fail(v, "kernel '" + ref.name + "' must be \"distro\" or a path to a kernel image");
+            }
+            s.kernels.push_back(ref);
+        }
+    }
+    if (s.kernels.empty()) s.kernels.push_back({"stock", "distro", {}});
+    if (auto n = root.get("hardware")) {
+        for (const auto& [k, v] : table_at(w, *n, "[hardware]")) {
+            HardwareSet h;
+            h.name = std::string(k.str());
+            check_name(w, v, h.name, "hardware set name");
+            for (const auto& d : get_strings(w, v, "hardware '" + h.name + "'")) {
+                try {
+                    h.devices.push_back(parse_device(d));
+                } catch (const Error& e) {
+                    w.fail(v, e.what());
+                }
+            }
+            if (h.devices.empty()) w.fail(v, "hardware '" + h.name + "' has no devices");
+            s.hardware.push_back(h);
+        }
+    }
+    if (s.hardware.empty()) w.fail(1, "no [hardware] set, e.g. [hardware] sata = [\"ahci:2\", \"e1000\"]");
+    BootFlags defaults;
+    if (auto n = root.get("flags")) apply_flags(w, table_at(w, *n, "[flags]"), "[flags]", &defaults);
+    if (auto n = root.get("variants")) {
+        for (const auto& [k, v] : table_at(w, *n, "[variants]")) {
+            Variant var{std::string(k.str()), defaults};
+            check_name(w, v, var.name, "variant name");
+            apply_flags(w, table_at(w, v, "[variants." + var.name + "]"), "[variants." + var.name + "]", &var.flags);
+            s.variants.push_back(var);
+        }
+    }
+    if (s.variants.empty()) s.variants.push_back({"default", defaults});
+    return s;
+}
+
+std::vector<BootPlan> expand(const ExperimentSpec& s, std::uint64_t seed) {
+    std::vector<BootPlan> plans;
+    for (std::size_t k = 0; k < s.kernels.size(); ++k)
+        for (std::size_t h = 0; h < s.hardware.size(); ++h)
+            for (std::size_t v = 0; v < s.variants.size(); ++v)
+                for (int r = 1; r <= s.repetitions; ++r) {
+                    BootPlan p{k, h, v, r, ""};
+                    if (s.kernels.size() > 1) p.label += s.kernels[k].name + "/";
+                    if (s.hardware.size() > 1) p.label += s.hardware[h].name + "/";
+                    p.label += s.variants[v].name;
+                    plans.push_back(p);
+                }
+    std::mt19937_64 rng(seed);
+    std::shuffle(plans.begin(), plans.end(), rng);
+    return plans;
+}
+
+} // namespace bootlab::runner

@@ -1,0 +1,69 @@
+#pragma once
+// An experiment file (TOML): kernels x hardware x variants (flag sets) x repetitions.
+//
+//   name = "default"
+//   repetitions = 3
+//   [machine]      smp = 2, memory = 512 (MiB), timeout = 180 (s per boot)
+//   [kernels]      stock = "distro"            (or a path to a kernel image)
+//   [hardware]     sata-scsi-nic = ["ahci:2", "lsi:2", "e1000"]
+//   [flags]        defaults for every variant (see BootFlags)
+//   [variants.async]
+//   [variants.scan-sync]  scsi_scan = "sync"
+//
+// Mistakes are reported as FILE:LINE: what is wrong.
+#include "runner/boot_flags.h"
+#include "runner/hardware.h"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace bootlab::runner {
+
+struct KernelRef {
+    std::string name;
+    std::string source;            // "distro", or "file" with image
+    std::filesystem::path image;
+};
+
+struct HardwareSet {
+    std::string name;
+    std::vector<DeviceSpec> devices;
+};
+
+struct Variant {
+    std::string name;
+    BootFlags flags;
+};
+
+struct ExperimentSpec {
+    std::filesystem::path file;
+    std::string text;              // the file as read: stored with the experiment
+    std::string name;
+    std::string description;
+    int repetitions = 3;
+    int smp = 2;
+    int memory_mb = 512;
+    std::chrono::seconds timeout{180};
+    std::vector<KernelRef> kernels;
+    std::vector<HardwareSet> hardware;
+    std::vector<Variant> variants;
+};
+
+// One boot of the matrix.
+struct BootPlan {
+    std::size_t kernel = 0, hardware = 0, variant = 0;
+    int repetition = 0;            // 1-based
+    std::string label;             // the run's variant name: only the dimensions that vary
+};
+
+ExperimentSpec load_experiment(const std::filesystem::path& file);
+ExperimentSpec parse_experiment(const std::string& text, const std::filesystem::path& file);
+
+// Every boot of the matrix, in a shuffled order (so that slow drift of the host is spread over
+// all variants instead of masquerading as an effect). The same seed gives the same order.
+std::vector<BootPlan> expand(const ExperimentSpec& spec, std::uint64_t seed);
+
+} // namespace bootlab::runner

@@ -1,0 +1,158 @@
+#include "runner/run_experiment.h"
+
+#include "common/error.h"
+#include "ingest/ingest.h"
+#include "runner/qemu.h"
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <thread>
+#include <unistd.h>
+
+namespace bootlab::runner {
+namespace {
+
+std::string hostname() {
+    char b[256] = {};
+    ::gethostname(b, sizeof b - 1);
+    return b;
+}
+
+std::string guest_init_script() {
+    // The source tree's guest-images/, found from the build (BOOTLAB_SOURCE_DIR) or overridden.
+    if (const char* p = std::getenv("BOOTLAB_GUEST_IMAGES"); p && *p) return std::string(p) + "/init.sh";
+    return std::string(BOOTLAB_SOURCE_DIR) + "/guest-images/init.sh";
+}
+
+} // namespace
+
+std::string shell_quote(const std::vector<std::string>& argv) {
+    std::string s;
+    for (const auto& a : argv) {
+        if (!s.empty()) s += ' ';
+        if (a.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_=.,/:+@") ==
+            std::string::npos) {
+            s += a;
+            continue;
+        }
+        s += '\'';
+        for (char c : a) s += c == '\'' ? std::string("'\\''") : std::string(1, c);
+        s += '\'';
+    }
+    return s;
+}
+
+ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec, const RunOptions& opt,
+                                const RunEvents& ev, const std::atomic<bool>& cancel) {
+    auto say = [&](const std::string& m) { if (ev.message) ev.message(m); };
+
+    // Kernels and guest images first: failures here cost no boots.
+    std::vector<kernel::Kernel> kernels;
+    for (const auto& k : spec.kernels) {
+        if (k.source == "distro") {
+            kernels.push_back(kernel::stock_kernel(say));
+            kernels.back().name = k.name;
+        } else {
+            kernels.push_back(kernel::kernel_from_files(k.name, k.image, {}));
+        }
+        say("kernel " + k.name + ": " + (kernels.back().package.empty() ? kernels.back().image.string()
+                                                                         : kernels.back().package));
+    }
+    std::map<std::pair<std::size_t, std::size_t>, image::Image> images;
+    for (std::size_t k = 0; k < kernels.size(); ++k)
+        for (std::size_t h = 0; h < spec.hardware.size(); ++h) {
+            image::ImageSpec is;
+            is.modules = modules_for(spec.hardware[h].devices);
+            is.init_script = guest_init_script();
+            images[{k, h}] = image::build_initramfs(kernels[k], is, say);
+        }
+
+    ExperimentResult result;
+    std::map<std::pair<std::string, int>, std::vector<store::RunInfo>> earlier;
+    if (!opt.fresh)
+        if (auto id = store.find_unfinished_experiment(spec.name, spec.text, spec.repetitions *
+                      static_cast<int>(spec.kernels.size() * spec.hardware.size() * spec.variants.size()))) {
+            result.experiment_id = *id;
+            for (auto& r : store.runs_of(*id)) earlier[{r.variant, static_cast<int>(r.repetition)}].push_back(r);
+        }
+
+    const std::uint64_t seed = opt.seed ? opt.seed
+        : static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
+    std::vector<BootPlan> todo;
+    for (const auto& p : expand(spec, seed)) {
+        bool done = false;
+        for (const auto& r : earlier[{p.label, p.repetition}]) done |= r.status != "cancelled";
+        if (done) ++result.skipped;
+        else todo.push_back(p);
+    }
+    if (result.skipped) say("resuming experiment " + std::to_string(result.experiment_id) + ": " +
+                            std::to_string(result.skipped) + " boots already stored, " +
+                            std::to_string(todo.size()) + " to go");
+
+    const std::string host = hostname();
+    std::mutex mu;               // guards the store, the result and `next`
+    std::size_t next = 0;
+    int done_count = result.skipped;
+    const int total = static_cast<int>(todo.size()) + result.skipped;
+
+    auto worker = [&] {
+        for (;;) {
+            BootPlan plan;
+            {
+                std::lock_guard<std::mutex> lock(mu);
+                if (next >= todo.size() || cancel) return;
+                plan = todo[next++];
+            }
+            BootRequest req{kernels[plan.kernel], images[{plan.kernel, plan.hardware}],
+                            spec.hardware[plan.hardware].devices, spec.variants[plan.variant].flags,
+                            spec.smp, spec.memory_mb, spec.timeout, opt.hang};
+            BootOutcome out;
+            try {
+                out = boot_qemu(req, cancel, {}, [&](const std::vector<std::string>& argv) {
+                    std::lock_guard<std::mutex> lock(mu);
+                    if (ev.starting) ev.starting(plan, argv);
+                });
+            } catch (const Error& e) {
+                out.status = "error";
+                out.error = e.what();
+            }
+            std::lock_guard<std::mutex> lock(mu);
+            ingest::ImportOptions io;
+            io.run.experiment_id = result.experiment_id ? std::optional(result.experiment_id) : std::nullopt;
+            io.run.experiment_name = spec.name;
+            io.run.experiment_origin = opt.origin;
+            io.run.experiment_spec = spec.text;
+            io.run.variant = plan.label;
+            io.run.repetition = plan.repetition;
+            io.run.backend = "qemu";
+            io.run.host = host;
+            io.run.source = spec.file.string();
+            io.run.emulator_argv = nlohmann::json(out.argv).dump();
+            io.run.wall_us = out.wall_us;
+            for (const auto& r : earlier[{plan.label, plan.repetition}]) io.run.replaces.push_back(r.id);
+            io.require_initcalls = false;
+            if (out.status != "ok") {
+                io.status = out.status;
+                io.error = out.error;
+            }
+            auto r = ingest::import_text(store, out.log, spec.name + " " + plan.label, io);
+            result.experiment_id = r.experiment_id;
+            ++result.booted;
+            if (r.status != "ok" && r.status != "cancelled") ++result.failed;
+            if (r.status == "cancelled") result.cancelled = true;
+            ++done_count;
+            if (ev.finished) ev.finished(plan, store.require_run(r.run_id), done_count, total);
+        }
+    };
+    std::vector<std::thread> pool;
+    for (int i = 0; i < std::max(1, opt.jobs); ++i) pool.emplace_back(worker);
+    for (auto& t : pool) t.join();
+    if (cancel) result.cancelled = true;
+    if (result.experiment_id)
+        for (const auto& r : store.runs_of(result.experiment_id)) result.runs.push_back(r.id);
+    return result;
+}
+
+} // namespace bootlab::runner
