@@ -16,6 +16,9 @@ packages=(
   cmake ninja-build g++ pkg-config         # build
   libsqlite3-dev libzstd-dev               # store
   libcli11-dev nlohmann-json3-dev          # CLI, JSON
+  libboost1.81-dev libtomlplusplus-dev     # Boost.Process v2, experiment files (TOML)
+  libarchive-dev libssl-dev                # guest initramfs (cpio), SHA-256
+  qemu-system-x86 busybox-static kmod      # boots: the emulator, the guest's userland, depmod
   libgtest-dev libxml2-utils sqlite3       # tests: GoogleTest, xmllint, sqlite3 shell
 )
 
@@ -47,33 +50,18 @@ build() {
 }
 
 demo() {
-    # Until `bootlab run` boots kernels itself, the demo imports two real boots from the lab
-    # (async vs synchronous SCSI scan) into the user's database.
-    local bl=$build/bin/bootlab out=$root/bootlab-report
-    local data=$root/tests/data
-    say "importing two real boots: async SCSI scan vs scsi_mod.scan=sync"
-    "$bl" import --experiment demo "$data/debian-6.1-q35-ahci-lsi-e1000-async.log" \
-                                   "$data/debian-6.1-q35-ahci-lsi-e1000-scan-sync.log" | tee "$cache/demo.out"
-    local async_run sync_run
-    async_run=$(sed -n '1s/.*: run \([0-9]*\) .*/\1/p' "$cache/demo.out")
-    sync_run=$(sed -n '2s/.*: run \([0-9]*\) .*/\1/p' "$cache/demo.out")
-    say "summary of run $async_run (slowest spans first)"
-    "$bl" show "$async_run" --limit 15
-    say "summary of run $sync_run"
-    "$bl" show "$sync_run" --limit 8
-    mkdir -p "$out"
-    for r in "$async_run" "$sync_run"; do
-        "$bl" export "$r" --format svg -o "$out/run-$r.svg"
-        "$bl" export "$r" --format perfetto -o "$out/run-$r.perfetto.json"
-    done
-    say "report: $out/ (open the .svg in a browser, the .json in https://ui.perfetto.dev)"
+    # The default experiment: the stock Debian kernel (downloaded once, never installed) booted
+    # in QEMU with async vs synchronous SCSI scanning, 3 times each; every boot is stored in your
+    # database, a summary is printed and an HTML report written to bootlab-report/.
+    say "running lab/experiments/default.toml (6 boots of about 10 s each under TCG)"
+    "$build/bin/bootlab" run "$root/lab/experiments/default.toml" "$@"
 }
 
 mkdir -p "$cache"
 install_packages
 build
 case $mode in
-    demo) demo ;;
+    demo) if [ $# -gt 0 ]; then shift; fi; demo "$@" ;;
     test) say "running the test suite"; ctest --test-dir "$build" --output-on-failure -j 2 ;;
     build) ;;
     *) echo "usage: lab/bootstrap.sh demo|test|build" >&2; exit 2 ;;

@@ -53,7 +53,8 @@ ImportResult ingest(store::Store& store, const std::string& name, ImportOptions&
         if (opt.progress) opt.progress(done, total);
     }
     parser.finish();
-    if (done == 0) throw Error(name + ": empty file");
+    // A boot cancelled before its first byte is still a boot to store; a file to import is not.
+    if (done == 0 && opt.require_initcalls) throw Error(name + ": empty file");
 
     ImportResult result;
     result.boot = builder.finish(parser.stats());

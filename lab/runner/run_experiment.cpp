@@ -72,8 +72,7 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
     ExperimentResult result;
     std::map<std::pair<std::string, int>, std::vector<store::RunInfo>> earlier;
     if (!opt.fresh)
-        if (auto id = store.find_unfinished_experiment(spec.name, spec.text, spec.repetitions *
-                      static_cast<int>(spec.kernels.size() * spec.hardware.size() * spec.variants.size()))) {
+        if (auto id = store.find_experiment(spec.name, spec.text)) {
             result.experiment_id = *id;
             for (auto& r : store.runs_of(*id)) earlier[{r.variant, static_cast<int>(r.repetition)}].push_back(r);
         }
@@ -87,9 +86,10 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
         if (done) ++result.skipped;
         else todo.push_back(p);
     }
-    if (result.skipped) say("resuming experiment " + std::to_string(result.experiment_id) + ": " +
-                            std::to_string(result.skipped) + " boots already stored, " +
-                            std::to_string(todo.size()) + " to go");
+    if (result.experiment_id)
+        say((todo.empty() ? "experiment " : "resuming experiment ") + std::to_string(result.experiment_id) +
+            ": " + std::to_string(result.skipped) + " boots already stored, " + std::to_string(todo.size()) +
+            " to go" + (todo.empty() ? " (--new boots it all again)" : ""));
 
     const std::string host = hostname();
     std::mutex mu;               // guards the store, the result and `next`
@@ -97,12 +97,14 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
     int done_count = result.skipped;
     const int total = static_cast<int>(todo.size()) + result.skipped;
 
-    auto worker = [&] {
+    std::exception_ptr failure; // the first error of any worker: rethrown after all have stopped
+    std::atomic<bool> stop{false};
+    auto work_loop = [&] {
         for (;;) {
             BootPlan plan;
             {
                 std::lock_guard<std::mutex> lock(mu);
-                if (next >= todo.size() || cancel) return;
+                if (next >= todo.size() || cancel || stop) return;
                 plan = todo[next++];
             }
             BootRequest req{kernels[plan.kernel], images[{plan.kernel, plan.hardware}],
@@ -146,9 +148,21 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
             if (ev.finished) ev.finished(plan, store.require_run(r.run_id), done_count, total);
         }
     };
+    // An exception must not escape a thread (that aborts the process, QEMU and all): the first
+    // one stops the other workers after their current boot and is rethrown here.
+    auto worker = [&] {
+        try {
+            work_loop();
+        } catch (...) {
+            std::lock_guard<std::mutex> lock(mu);
+            if (!failure) failure = std::current_exception();
+            stop = true;
+        }
+    };
     std::vector<std::thread> pool;
     for (int i = 0; i < std::max(1, opt.jobs); ++i) pool.emplace_back(worker);
     for (auto& t : pool) t.join();
+    if (failure) std::rethrow_exception(failure);
     if (cancel) result.cancelled = true;
     if (result.experiment_id)
         for (const auto& r : store.runs_of(result.experiment_id)) result.runs.push_back(r.id);

@@ -297,13 +297,10 @@ std::vector<RunInfo> Store::runs_of(std::int64_t experiment_id) {
     return out;
 }
 
-std::optional<std::int64_t> Store::find_unfinished_experiment(const std::string& name,
-                                                              const std::string& spec, int planned) {
-    Stmt s(db_, R"(SELECT e.id, (SELECT count(*) FROM run r WHERE r.experiment_id = e.id
-                                 AND r.status <> 'cancelled')
-                   FROM experiment e WHERE e.name = ? AND e.spec = ? ORDER BY e.id DESC LIMIT 1)");
+std::optional<std::int64_t> Store::find_experiment(const std::string& name, const std::string& spec) {
+    Stmt s(db_, "SELECT id FROM experiment WHERE name = ? AND spec = ? ORDER BY id DESC LIMIT 1");
     s.bind(1, name).bind(2, spec);
-    if (!s.step() || s.int64(1) >= planned) return std::nullopt;
+    if (!s.step()) return std::nullopt;
     return s.int64(0);
 }
 

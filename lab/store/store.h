@@ -98,10 +98,9 @@ public:
     RunWriter begin_run(const NewRun& run);
     std::vector<RunInfo> runs();
     std::vector<RunInfo> runs_of(std::int64_t experiment_id);
-    // The newest experiment with this name and spec text that has fewer than `planned`
-    // finished (not cancelled) runs: the one to resume.
-    std::optional<std::int64_t> find_unfinished_experiment(const std::string& name,
-                                                           const std::string& spec, int planned);
+    // The newest experiment with this name and exactly this spec text: the one a new
+    // `bootlab run` of the same file resumes (or, when complete, reuses).
+    std::optional<std::int64_t> find_experiment(const std::string& name, const std::string& spec);
     std::optional<RunInfo> run(std::int64_t id);
     RunInfo require_run(std::int64_t id); // throws "run N: no such run in DB"
     model::Boot load_boot(std::int64_t id);
