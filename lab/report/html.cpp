@@ -14,7 +14,8 @@ body { font-family: sans-serif; margin: 2em; color: #222; max-width: 1450px; }
 h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; margin: 0.5em 0; }
 td, th { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: left; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+svg { max-width: 100%; height: auto; }
 .bad { color: #c0392b; font-weight: bold; } .good { color: #2a7d3f; }
 code, pre { background: #f6f6f6; padding: 1px 4px; }
 pre { white-space: pre-wrap; word-break: break-all; font-size: 0.85em; }
@@ -97,7 +98,7 @@ void write_experiment_html(std::ostream& out, store::Store& store, const Experim
         std::string text = svg.str();
         text = text.substr(text.find("<svg")); // inline: no XML declaration
         out << "<h3>" << e(v.variant) << " (run " << v.representative_run << ")</h3>\n"
-            << "<div style=\"overflow-x:auto\">" << text << "</div>\n";
+            << text << "\n";
     }
 
     out << "<h2>Runs</h2><table><tr><th>run</th><th>variant</th><th>rep</th><th>status</th>"

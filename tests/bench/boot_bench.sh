@@ -1,0 +1,54 @@
+#!/bin/bash
+# Boot benchmarks, each measured side by side with its baseline in the same run (the machines
+# are shared and noisy: look at the ratios). Takes about 6 minutes without KVM.
+#   1. orchestrator overhead: wall time of `bootlab run` for one boot against the bare QEMU argv
+#      it printed (--print-qemu), alternating, ROUNDS times each; target: within 2%
+#   2. throughput: boots per hour with --jobs 2 against --jobs 1, -smp 1 guests
+#   3. noise: coefficient of variation of boot-to-init over N boots, plain TCG and -icount
+# usage: tests/bench/boot_bench.sh [build/bin/bootlab] [ROUNDS=3] [N=5]
+set -eu
+bl=$(realpath "${1:-build/bin/bootlab}") rounds=${2:-3} n=${3:-5}
+w=$(mktemp -d /tmp/bootlab-bench-XXXX); trap 'rm -rf "$w"' EXIT
+now() { date +%s.%N; }
+exp() { # exp NAME REPS SMP EXTRA-FLAGS-TOML
+    printf 'name = "%s"\nrepetitions = %s\n[machine]\nsmp = %s\ntimeout = 600\n[hardware]\nm = ["ahci:2", "lsi:2", "e1000"]\n[flags]\n%s\n' \
+        "$1" "$2" "$3" "$4" > "$w/$1.toml"
+}
+cv() { # cv DB: coefficient of variation of boot_to_init_us over ok runs, in %
+    sqlite3 "$1" "SELECT boot_to_init_us FROM run WHERE status = 'ok'" |
+        awk '{x[NR]=$1; s+=$1} END {m=s/NR; for(i=1;i<=NR;i++) v+=(x[i]-m)^2; printf "%.2f", 100*sqrt(v/(NR-1))/m}'
+}
+
+echo "== 1. orchestrator overhead ($rounds rounds, one boot each way)"
+exp one 1 2 ""
+tb=0 tq=0
+for r in $(seq "$rounds"); do
+    t0=$(now); "$bl" run "$w/one.toml" --new --print-qemu --no-report --db "$w/o.db" > "$w/o.out" 2>/dev/null; t1=$(now)
+    tb=$(echo "$tb + $t1 - $t0" | bc)
+    argv=$(grep -v '^#' "$w/o.out" | grep qemu-system | head -n 1)
+    # the boot's scratch disks are gone: make them again where the argv expects them
+    for f in $(grep -o 'file=[^, ]*\.img' <<<"$argv" | cut -d= -f2); do mkdir -p "$(dirname "$f")"; truncate -s 64M "$f"; done
+    t0=$(now); bash -c "$argv" </dev/null >/dev/null 2>&1; t1=$(now)
+    tq=$(echo "$tq + $t1 - $t0" | bc)
+    for f in $(grep -o 'file=[^, ]*\.img' <<<"$argv" | cut -d= -f2); do rm -rf "$(dirname "$f")"; done
+done
+printf '  bootlab run: %.2f s/boot   bare qemu: %.2f s/boot   overhead: %+.1f%%  (target within 2%%)\n' \
+    "$(echo "$tb / $rounds" | bc -l)" "$(echo "$tq / $rounds" | bc -l)" "$(echo "100 * ($tb - $tq) / $tq" | bc -l)"
+
+echo "== 2. throughput, -smp 1 guests, 4 boots each"
+exp smp1 4 1 ""
+t0=$(now); "$bl" run "$w/smp1.toml" --new --jobs 1 --no-report --db "$w/j1.db" >/dev/null 2>&1; t1=$(now); j1=$(echo "$t1 - $t0" | bc)
+t0=$(now); "$bl" run "$w/smp1.toml" --new --jobs 2 --no-report --db "$w/j2.db" >/dev/null 2>&1; t1=$(now); j2=$(echo "$t1 - $t0" | bc)
+printf '  --jobs 1: %.0f boots/h   --jobs 2: %.0f boots/h   ratio %.2f\n' \
+    "$(echo "4 * 3600 / $j1" | bc -l)" "$(echo "4 * 3600 / $j2" | bc -l)" "$(echo "$j1 / $j2" | bc -l)"
+printf '  CV of boot-to-init: --jobs 1 %s%%, --jobs 2 %s%% (parallel boots disturb each other)\n' "$(cv "$w/j1.db")" "$(cv "$w/j2.db")"
+
+echo "== 3. run-to-run noise, $n boots each, one at a time"
+exp plain "$n" 1 ""
+exp icount "$n" 1 "deterministic = true"
+"$bl" run "$w/plain.toml" --new --no-report --db "$w/plain.db" >/dev/null 2>&1
+"$bl" run "$w/icount.toml" --new --no-report --db "$w/icount.db" >/dev/null 2>&1
+printf '  CV of boot-to-init: plain TCG %s%%, -icount shift=0 %s%%\n' "$(cv "$w/plain.db")" "$(cv "$w/icount.db")"
+for d in plain icount; do
+    printf '  %-6s boot-to-init (s): %s\n' "$d" "$(sqlite3 "$w/$d.db" "SELECT group_concat(printf('%.6f', boot_to_init_us / 1e6), ' ') FROM run")"
+done
