@@ -193,6 +193,13 @@ int cmd_run(const Common& c, const RunCommand& rc) {
     return res.failed ? 1 : 0;
 }
 
+int cmd_log(const Common& c, std::int64_t run) {
+    store::Store store = open_store(c);
+    store.require_run(run);
+    store.read_log(run, [](std::string_view chunk) { std::cout.write(chunk.data(), static_cast<std::streamsize>(chunk.size())); });
+    return 0;
+}
+
 int cmd_reparse(const Common& c, const std::vector<std::int64_t>& runs) {
     store::Store store = open_store(c);
     std::vector<std::int64_t> ids = runs;

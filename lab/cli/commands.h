@@ -30,6 +30,7 @@ struct RunCommand {
 // 130 cancelled (Ctrl-C).
 int cmd_run(const Common& c, const RunCommand& r);
 
+int cmd_log(const Common& c, std::int64_t run); // the stored raw log, to stdout
 int cmd_reparse(const Common& c, const std::vector<std::int64_t>& runs);
 
 } // namespace bootlab::cli

@@ -52,6 +52,9 @@ int main(int argc, char** argv) {
     run->add_option("--seed", rc.seed, "seed of the shuffled boot order (default: random)");
     run->add_flag("--test-hang", rc.hang, "guests never power off (tests the timeout)")->group("");
 
+    auto* logcmd = app.add_subcommand("log", "print a run's raw log (the serial console as received)");
+    logcmd->add_option("run", run_id, "run id")->required();
+
     std::vector<std::int64_t> reparse_ids;
     auto* reparse = app.add_subcommand("reparse", "rebuild runs from their stored raw logs with this parser");
     reparse->add_option("runs", reparse_ids, "run ids (default: all)");
@@ -67,6 +70,7 @@ int main(int argc, char** argv) {
         if (*run) return cmd_run(common, rc);
         if (*show) return cmd_show(common, run_id, json, all ? 0 : limit);
         if (*exp) return cmd_export(common, run_id, format, out);
+        if (*logcmd) return cmd_log(common, run_id);
         if (*reparse) return cmd_reparse(common, reparse_ids);
     } catch (const bootlab::Error& e) {
         std::cerr << "bootlab: " << e.what() << "\n";

@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 namespace bootlab::kernel {
 namespace {
@@ -35,6 +36,35 @@ std::string package_version(const std::string& pkg) {
     throw Error("resolving the stock kernel: no version for " + pkg);
 }
 
+// apt-cache takes about a second per call, a third of a boot's overhead: its answer is kept
+// until apt's index changes (`apt-get update` rewrites these).
+std::string apt_index_stamp() {
+    for (const char* p : {"/var/cache/apt/pkgcache.bin", "/var/lib/apt/lists"}) {
+        std::error_code ec;
+        auto t = fs::last_write_time(p, ec);
+        if (!ec) return std::string(p) + "@" + std::to_string(t.time_since_epoch().count());
+    }
+    return "";
+}
+
+// The unsigned image package and its version that linux-image-amd64 points to now.
+std::pair<std::string, std::string> resolve_stock(const fs::path& base) {
+    const std::string stamp = apt_index_stamp();
+    const fs::path memo = base / "stock.resolved";
+    {
+        std::ifstream in(memo);
+        std::string s, pkg, version;
+        if (std::getline(in, s) && std::getline(in, pkg) && std::getline(in, version) && !stamp.empty() &&
+            s == stamp)
+            return {pkg, version};
+    }
+    std::string pkg = metapackage_target() + "-unsigned";
+    std::string version = package_version(pkg);
+    fs::create_directories(base);
+    std::ofstream(memo) << stamp << "\n" << pkg << "\n" << version << "\n";
+    return {pkg, version};
+}
+
 std::string only_subdir(const fs::path& dir) {
     for (const auto& e : fs::directory_iterator(dir))
         if (e.is_directory()) return e.path().filename().string();
@@ -61,8 +91,7 @@ Kernel stock_kernel(const Progress& progress) {
     const fs::path base = cache_dir() / "kernels";
     std::string pkg, version;
     try {
-        pkg = metapackage_target() + "-unsigned";
-        version = package_version(pkg);
+        std::tie(pkg, version) = resolve_stock(base);
     } catch (const Error&) {
         // Offline: the newest kernel already in the cache will do, and says so.
         fs::path newest;
