@@ -107,7 +107,7 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
                 if (next >= todo.size() || cancel || stop) return;
                 plan = todo[next++];
             }
-            BootRequest req{kernels[plan.kernel], images[{plan.kernel, plan.hardware}],
+            BootRequest req{kernels[plan.kernel], images.at({plan.kernel, plan.hardware}),
                             spec.hardware[plan.hardware].devices, spec.variants[plan.variant].flags,
                             spec.smp, spec.memory_mb, spec.timeout, opt.hang};
             BootOutcome out;
