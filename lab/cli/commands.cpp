@@ -136,6 +136,8 @@ extern "C" void on_sigint(int) {
 
 int cmd_run(const Common& c, const RunCommand& rc) {
     runner::ExperimentSpec spec = runner::load_experiment(rc.experiment_file);
+    if (!rc.cmdline_append.empty())
+        for (auto& v : spec.variants) v.flags.extra += (v.flags.extra.empty() ? "" : " ") + rc.cmdline_append;
     store::Store store = open_store(c);
     std::signal(SIGINT, on_sigint);
     std::signal(SIGTERM, on_sigint);

@@ -24,6 +24,7 @@ struct RunCommand {
     std::string report;    // HTML report file; "" = bootlab-report/<name>-<id>.html
     bool no_report = false;
     std::uint64_t seed = 0;
+    std::string cmdline_append; // added to every boot's kernel command line
     bool hang = false;     // hidden: guests never power off (tests the timeout)
 };
 // Exit: 0 every boot ok, 1 some boot failed (panic, timeout, error) or could not start,

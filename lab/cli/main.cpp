@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
     run->add_option("--report", rc.report, "HTML report file (default bootlab-report/NAME-ID.html)");
     run->add_flag("--no-report", rc.no_report, "write no HTML report");
     run->add_option("--seed", rc.seed, "seed of the shuffled boot order (default: random)");
+    run->add_option("--cmdline-append", rc.cmdline_append, "extra kernel arguments for every boot");
     run->add_flag("--test-hang", rc.hang, "guests never power off (tests the timeout)")->group("");
 
     auto* logcmd = app.add_subcommand("log", "print a run's raw log (the serial console as received)");

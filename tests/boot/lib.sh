@@ -3,7 +3,9 @@
 source "$(dirname "$0")/../cli/lib.sh"
 db=$work/t.db
 q() { sqlite3 -batch -noheader "$db" "$1"; }
-no_qemu_left() { # no QEMU started for this test's database (its argv carries the scratch dir)
-    sleep 0.5
-    ! pgrep -f "[q]emu-system-x86_64.*$1" >/dev/null
-}
+# Every boot of a test carries `bootlab.test=$tag` on its kernel command line (--cmdline-append
+# "$tagarg"), so that the test finds its own QEMU processes and not those of a concurrent run.
+tag=$(basename "$work")
+tagarg="bootlab.test=$tag"
+qemu_running() { pgrep -f "[q]emu-system-x86_64.*bootlab.test=$tag" >/dev/null; }
+no_qemu_left() { sleep 0.5; ! qemu_running; }

@@ -2,7 +2,7 @@
 # synchronous SCSI scanning in the sync variant, the same device order everywhere.
 BOOTLAB=$1 data=$2
 source "$(dirname "$0")/lib.sh"
-expect 0 "the same in all 4 boots" -- run "$data/experiments/two-by-two.toml" --db "$db" --jobs 2 --report "$work/r.html"
+expect 0 "the same in all 4 boots" -- run "$data/experiments/two-by-two.toml" --db "$db" --jobs 2 --report "$work/r.html" --cmdline-append "$tagarg"
 check "4 runs stored, all ok" test "$(q "SELECT count(*) FROM run WHERE status = 'ok'")" -eq 4
 check "2 runs per variant" test "$(q "SELECT group_concat(n) FROM (SELECT count(*) n FROM run GROUP BY variant)")" = "2,2"
 # async variant: the LSI bus is scanned in an async cookie (do_scan_async) on a worker pid
@@ -15,8 +15,9 @@ check "the kernel command lines differ only by scsi_mod.scan=sync" test "$(q "SE
 check "device names: sda is the SATA disk in every run" test "$(q "SELECT count(*) FROM device WHERE name = 'sda' AND path LIKE '%-ata-1'")" -eq 4
 check "the emulator argv is stored as JSON with restricted networking" test "$(q "SELECT count(*) FROM run WHERE emulator_argv LIKE '%restrict=on%'")" -eq 4
 check "the HTML report is well-formed enough for xmllint --html" xmllint --html --noout "$work/r.html"
-check "no QEMU left" no_qemu_left "$work"
+check "every boot carried the test's tag" test "$(q "SELECT count(*) FROM run WHERE kernel_cmdline LIKE '%$tagarg%'")" -eq 4
+check "no QEMU left" no_qemu_left
 # running it again: everything is stored, nothing boots again
-expect 0 "4 boots already stored, 0 to go" -- run "$data/experiments/two-by-two.toml" --db "$db" --no-report
+expect 0 "4 boots already stored, 0 to go" -- run "$data/experiments/two-by-two.toml" --db "$db" --no-report --cmdline-append "$tagarg"
 check "still 4 runs" test "$(q "SELECT count(*) FROM run")" -eq 4
 finish
