@@ -181,9 +181,7 @@ int cmd_run(const Common& c, const RunCommand& rc) {
         std::filesystem::path p(path);
         if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
         std::ofstream out(path + ".tmp");
-        char host[256] = {};
-        ::gethostname(host, sizeof host - 1);
-        report::write_experiment_html(out, store, sum, {runner::qemu_version(), host, spec.file.string()});
+        report::write_experiment_html(out, store, sum, {runner::qemu_version(), runner::hostname(), spec.file.string()});
         out.close();
         std::filesystem::rename(path + ".tmp", path);
         std::cout << "\nreport: " << path << "\n";

@@ -184,7 +184,6 @@ void LogParser::segment(std::string_view seg) {
         }
         if (at > msg_start) record(seg.substr(msg_start, at - msg_start), time);
         time = t;
-        stats_.saw_timestamps = true;
         msg_start = end < seg.size() && seg[end] == ' ' ? end + 1 : end;
         pos = end;
     }

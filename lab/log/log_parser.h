@@ -21,7 +21,6 @@ struct ParseStats {
     std::uint64_t events = 0;
     std::uint64_t unusable = 0; // looked like initcall/async lines but did not parse
     std::vector<std::uint64_t> unusable_lines; // the first few of them, for error messages
-    bool saw_timestamps = false;
     bool last_line_unterminated = false;
 };
 

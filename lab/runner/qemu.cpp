@@ -31,10 +31,9 @@ struct ScratchDir {
 
 } // namespace
 
-std::vector<std::string> qemu_argv(const BootRequest& r, const fs::path& disk_dir, std::string* cmdline_out) {
+std::vector<std::string> qemu_argv(const BootRequest& r, const fs::path& disk_dir) {
     MachineLayout m = lay_out(r.hardware, disk_dir);
     std::string cmdline = kernel_cmdline(r.flags, m.disks, m.nics, r.hang);
-    if (cmdline_out) *cmdline_out = cmdline;
     // -icount needs one vCPU: with two it never gets past SMP bring-up (measured on TCG).
     const int smp = r.flags.deterministic ? 1 : r.smp;
     std::vector<std::string> a = {kQemu, "-machine", "q35", "-cpu", "max", "-smp", std::to_string(smp),
@@ -54,7 +53,7 @@ BootOutcome boot_qemu(const BootRequest& r, const std::atomic<bool>& cancel,
                       const std::function<void(const std::vector<std::string>&)>& started) {
     ScratchDir scratch;
     BootOutcome o;
-    o.argv = qemu_argv(r, scratch.path, &o.cmdline);
+    o.argv = qemu_argv(r, scratch.path);
     if (started) started(o.argv);
     const auto t0 = std::chrono::steady_clock::now();
     const auto deadline = t0 + r.timeout;

@@ -29,14 +29,12 @@ struct BootOutcome {
     std::string error;                 // for status != ok
     std::string log;                   // the serial console, as received
     std::vector<std::string> argv;     // exactly what was run
-    std::string cmdline;
     std::int64_t wall_us = 0;          // QEMU start to exit
     int exit_code = 0;
 };
 
 // The QEMU argv for a request (disk files are made in disk_dir). Also what --print-qemu prints.
-std::vector<std::string> qemu_argv(const BootRequest& r, const std::filesystem::path& disk_dir,
-                                   std::string* cmdline = nullptr);
+std::vector<std::string> qemu_argv(const BootRequest& r, const std::filesystem::path& disk_dir);
 
 // Boots and waits: until QEMU exits, the timeout passes (the process group is killed) or
 // `cancel` becomes true (likewise). `console` sees the output as it arrives.

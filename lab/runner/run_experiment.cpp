@@ -14,12 +14,6 @@
 namespace bootlab::runner {
 namespace {
 
-std::string hostname() {
-    char b[256] = {};
-    ::gethostname(b, sizeof b - 1);
-    return b;
-}
-
 std::string guest_init_script() {
     // The source tree's guest-images/, found from the build (BOOTLAB_SOURCE_DIR) or overridden.
     if (const char* p = std::getenv("BOOTLAB_GUEST_IMAGES"); p && *p) return std::string(p) + "/init.sh";
@@ -27,6 +21,12 @@ std::string guest_init_script() {
 }
 
 } // namespace
+
+std::string hostname() {
+    char b[256] = {};
+    ::gethostname(b, sizeof b - 1);
+    return b;
+}
 
 std::string shell_quote(const std::vector<std::string>& argv) {
     std::string s;
@@ -164,8 +164,6 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
     for (auto& t : pool) t.join();
     if (failure) std::rethrow_exception(failure);
     if (cancel) result.cancelled = true;
-    if (result.experiment_id)
-        for (const auto& r : store.runs_of(result.experiment_id)) result.runs.push_back(r.id);
     return result;
 }
 

@@ -27,7 +27,6 @@ struct RunEvents {                  // called from worker threads, one at a time
 
 struct ExperimentResult {
     std::int64_t experiment_id = 0;
-    std::vector<std::int64_t> runs; // every run of the experiment, old and new, by id
     int booted = 0;                 // boots done by this call
     int skipped = 0;                // already stored by an earlier, interrupted call
     int failed = 0;                 // of this call's boots: not ok (panic/timeout/error)
@@ -37,6 +36,9 @@ struct ExperimentResult {
 ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
                                 const RunOptions& options, const RunEvents& events,
                                 const std::atomic<bool>& cancel);
+
+// This machine's name, as runs and reports record it.
+std::string hostname();
 
 // argv as a shell would need it quoted, for people to copy (never executed by bootlab).
 std::string shell_quote(const std::vector<std::string>& argv);
