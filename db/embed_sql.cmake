@@ -1,5 +1,6 @@
 # cmake -P script: write OUT, a C++ source defining bootlab::store::embedded_schema() and
-# embedded_migrations() from SCHEMA and the ;-list MIGRATIONS (sorted, named NNNN_what.sql).
+# embedded_migrations() from SCHEMA and MIGRATIONS_DIR/NNNN_what.sql, in order. (The directory,
+# not a list of files, is passed: a ;-list on a custom command's line becomes two commands.)
 function(raw_literal path out_var)
   file(READ ${path} text)
   string(FIND "${text}" ")sql\"" bad)
@@ -9,6 +10,8 @@ function(raw_literal path out_var)
   set(${out_var} "R\"sql(${text})sql\"" PARENT_SCOPE)
 endfunction()
 
+file(GLOB MIGRATIONS ${MIGRATIONS_DIR}/*.sql)
+list(SORT MIGRATIONS)
 raw_literal(${SCHEMA} schema_literal)
 set(entries "")
 foreach(m IN LISTS MIGRATIONS)

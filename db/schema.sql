@@ -135,13 +135,15 @@ CREATE TABLE device_call (
     PRIMARY KEY (run_id, seq)
 ) WITHOUT ROWID;
 
--- Named points in time: guest markers (`BOOTLAB: init-done`) and kernel milestones.
+-- Named points in time: guest markers (`BOOTLAB: init-done`) and kernel milestones; those
+-- printed as `BOOTLAB: NAME after N usecs: DETAIL` also carry the duration that ended there.
 CREATE TABLE marker (
     run_id  INTEGER NOT NULL REFERENCES run (id) ON DELETE CASCADE,
     seq     INTEGER NOT NULL,
     name    TEXT NOT NULL,
     detail  TEXT,
     time_us INTEGER,                           -- NULL for lines printed without a timestamp
+    duration_us INTEGER,                       -- `BOOTLAB: NAME after N usecs: ...`; else NULL
     PRIMARY KEY (run_id, seq)
 ) WITHOUT ROWID;
 

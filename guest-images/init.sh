@@ -12,15 +12,23 @@ mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs devtmpfs 
 mark() { echo "<2>BOOTLAB: $*" > /dev/kmsg; }
 arg() { tr ' ' '\n' < /proc/cmdline | sed -n "s/^$1=//p" | tail -n 1; }
 mark init-start
-for m in $(cat /etc/bootlab-modules); do modprobe "$m" || echo "BOOTLAB: modprobe $m failed"; done
+# module parameters given on the kernel command line as MODULE.PARAM=VALUE go to modprobe
+# (busybox's modprobe may not read them from /proc/cmdline itself)
+for m in $(cat /etc/bootlab-modules); do
+  modprobe "$m" $(tr ' ' '\n' < /proc/cmdline | sed -n "s/^$m\.//p") || echo "BOOTLAB: modprobe $m failed"
+done
 mark modules-loaded
 disks=$(arg bootlab.disks); disks=${disks:-0}
 nics=$(arg bootlab.nics); nics=${nics:-0}
 limit=$(arg bootlab.wait); limit=${limit:-30}
 count_disks() { ls /sys/block | grep -c '^[sv]d'; }
 count_nics() { ls /sys/class/net | grep -vc '^lo$'; }
+# the slow-probe test driver's devices may come up after modprobe returns (kthread, queue_work)
+sp=/sys/module/bootlab_slowprobe/parameters
+slow_pending() { [ -e $sp/ready ] && [ "$(cat $sp/ready)" -lt "$(cat $sp/devices)" ]; }
 i=0
-while { [ "$(count_disks)" -lt "$disks" ] || [ "$(count_nics)" -lt "$nics" ]; } && [ $i -lt $((limit * 20)) ]; do
+while { [ "$(count_disks)" -lt "$disks" ] || [ "$(count_nics)" -lt "$nics" ] || slow_pending; } &&
+      [ $i -lt $((limit * 20)) ]; do
   sleep 0.05; i=$((i + 1))
 done
 mark devices-ready disks=$(count_disks) want=$disks nics=$(count_nics) want-nics=$nics

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "ingest/ingest.h"
+#include "kernel/source_build.h"
 #include "report/export.h"
 #include "report/html.h"
 #include "report/summary.h"
@@ -191,6 +192,24 @@ int cmd_run(const Common& c, const RunCommand& rc) {
         return 130;
     }
     return res.failed ? 1 : 0;
+}
+
+int cmd_kernel_build(const std::string& series, int jobs, bool force) {
+    kernel::Series s = kernel::load_series(kernel::find_series(series));
+    kernel::BuildOptions opt;
+    opt.jobs = jobs;
+    opt.force = force;
+    opt.progress = [&](const std::string& m) { std::cerr << "  " << s.name << ": " << m << "\n"; };
+    kernel::Kernel k = kernel::series_kernel(s, opt);
+    const auto entry = k.root.parent_path();
+    std::cout << "series   " << s.name << " (" << s.patches.size() << " patches, " << s.dir.string() << ")\n"
+              << "release  " << k.release << "\n"
+              << "source   " << k.package << "\n"
+              << "image    " << k.image.string() << "\n"
+              << "modules  " << (k.root / "lib/modules" / k.release).string() << "\n"
+              << "config   " << (entry / "config").string() << "\n"
+              << "log      " << (entry / "build.log").string() << "\n";
+    return 0;
 }
 
 int cmd_log(const Common& c, std::int64_t run) {

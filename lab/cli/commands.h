@@ -31,6 +31,9 @@ struct RunCommand {
 // 130 cancelled (Ctrl-C).
 int cmd_run(const Common& c, const RunCommand& r);
 
+// Builds (or finds in the cache) a patched kernel: prints its release, image and build log.
+int cmd_kernel_build(const std::string& series, int jobs, bool force);
+
 int cmd_log(const Common& c, std::int64_t run); // the stored raw log, to stdout
 int cmd_reparse(const Common& c, const std::vector<std::int64_t>& runs);
 

@@ -60,6 +60,16 @@ int main(int argc, char** argv) {
     auto* reparse = app.add_subcommand("reparse", "rebuild runs from their stored raw logs with this parser");
     reparse->add_option("runs", reparse_ids, "run ids (default: all)");
 
+    std::string series;
+    int kjobs = 0;
+    bool force = false;
+    auto* kernel = app.add_subcommand("kernel", "patched kernels from kernel-patches/");
+    kernel->require_subcommand(1);
+    auto* kbuild = kernel->add_subcommand("build", "build a patch series on Debian's linux-source-6.1 (cached)");
+    kbuild->add_option("series", series, "series directory or name, e.g. kernel-patches/async-lab")->required();
+    kbuild->add_option("--jobs,-j", kjobs, "make -j (default: all CPUs)")->check(CLI::Range(1, 256));
+    kbuild->add_flag("--force", force, "build even if the cache has this build");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -73,6 +83,7 @@ int main(int argc, char** argv) {
         if (*exp) return cmd_export(common, run_id, format, out);
         if (*logcmd) return cmd_log(common, run_id);
         if (*reparse) return cmd_reparse(common, reparse_ids);
+        if (*kbuild) return cmd_kernel_build(series, kjobs, force);
     } catch (const bootlab::Error& e) {
         std::cerr << "bootlab: " << e.what() << "\n";
         return 1;

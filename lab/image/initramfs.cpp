@@ -8,10 +8,12 @@
 #include <algorithm>
 #include <archive.h>
 #include <archive_entry.h>
+#include <cstring>
 #include <fstream>
 #include <set>
 #include <sstream>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace bootlab::image {
 namespace {
@@ -51,6 +53,24 @@ void check(int rc, archive* a, const fs::path& out) {
 }
 
 } // namespace
+
+fs::path slowprobe_firmware() {
+    const fs::path f = cache_dir() / "firmware" / "bootlab-slowprobe-4M.bin";
+    if (fs::exists(f)) return f;
+    fs::create_directories(f.parent_path());
+    std::string blob(4u << 20, '\0');
+    std::uint64_t x = 0x626f6f746c6162; // xorshift64, fixed seed: the same blob everywhere
+    for (std::size_t i = 0; i + 8 <= blob.size(); i += 8) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        std::memcpy(&blob[i], &x, 8);
+    }
+    const fs::path tmp = f.string() + ".tmp-" + std::to_string(::getpid());
+    std::ofstream(tmp, std::ios::binary).write(blob.data(), static_cast<std::streamsize>(blob.size()));
+    fs::rename(tmp, f);
+    return f;
+}
 
 void write_cpio_gz(const fs::path& tree, const fs::path& out) {
     std::vector<fs::path> paths;

@@ -23,6 +23,10 @@ struct Image {
     std::string hash;           // its cache key
 };
 
+// The firmware blob the slow-probe test driver loads (4 MiB of fixed pseudo-random bytes: big
+// enough that loading and reading it takes measurable time), made once in the cache.
+std::filesystem::path slowprobe_firmware();
+
 Image build_initramfs(const kernel::Kernel& kernel, const ImageSpec& spec,
                       const kernel::Progress& progress = {});
 

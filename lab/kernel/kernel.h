@@ -2,7 +2,7 @@
 // Kernels to boot. A provider turns a kernel named in an experiment into files on disk:
 // the image, and the module tree the guest image takes its drivers from.
 //   stock   the distro kernel (Debian's linux-image-*-amd64-unsigned), unpacked, never installed
-//   (next)  source builds of a patch series, cached by the hash of their inputs
+//   series  source builds of a patch series, cached by the hash of their inputs (source_build.h)
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -17,6 +17,8 @@ struct Kernel {
     std::filesystem::path image;   // bzImage / vmlinuz
     std::filesystem::path root;    // holds lib/modules/<release>
     std::string hash;              // sha256 of the image
+    std::string series;            // source builds: the patch series
+    std::string config_hash;       // source builds: sha256 of the .config
 };
 
 using Progress = std::function<void(const std::string&)>;

@@ -23,7 +23,7 @@ enum class EventKind : std::uint8_t {
     RunInit,       // Run /init as init process                  (name = /init)
     FreeInitMem,   // Freeing unused kernel image|memory: ...
     Panic,         // Kernel panic - not syncing: MSG             (text = MSG)
-    Marker,        // BOOTLAB: NAME [DETAIL]                      (name, text)
+    Marker,        // BOOTLAB: NAME [after N usecs:] [DETAIL]     (name, duration, text)
     Disk,          // BOOTLAB: disk sda BY-PATH H:C:T:L          (name, module = by-path, text)
     Net,           // BOOTLAB: net eth0 MAC DRIVER              (name, module = MAC, text)
     DumpBegin,     // BOOTLAB: dmesg-begin — what follows is a ring buffer dump

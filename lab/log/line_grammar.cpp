@@ -146,12 +146,22 @@ Match pci_quirk(Cursor c, Event* e) {
     return Match::Event;
 }
 
-// BOOTLAB: NAME [DETAIL] — the lab's own guest lines
+// BOOTLAB: NAME [after N usecs:] [DETAIL] — the lab's own lines, from the guest's /init and
+// from the lab's test driver (which times its devices)
 Match bootlab_line(Cursor c, Event* e) {
     auto name = c.word();
     if (name.empty()) return fail();
     c.skip_spaces();
     e->name = name;
+    if (Cursor d = c; d.take("after ")) {
+        std::int64_t n = 0;
+        if (d.take_int(&n) && d.take(" usecs")) {
+            e->duration = n;
+            d.take(":");
+            d.skip_spaces();
+            c = d;
+        }
+    }
     e->text = c.s;
     if (name == "disk" || name == "net") {
         Cursor d{c.s};

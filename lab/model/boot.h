@@ -53,6 +53,7 @@ struct Marker {
     std::string name;   // "init-done", or a kernel milestone: "run-init", "free-initmem"
     std::string detail;
     std::optional<Micros> time;
+    std::optional<Micros> duration; // `BOOTLAB: NAME after N usecs: DETAIL`: what ended at time
 };
 
 enum class DeviceKind : std::uint8_t { Disk, Net };

@@ -131,20 +131,21 @@ void BootBuilder::on_event(const log::Event& e) {
         if (boot_.cmdline.empty()) boot_.cmdline = e.text;
         break;
     case EventKind::RunInit:
-        boot_.markers.push_back(Marker{"run-init", std::string(e.name), t});
+        boot_.markers.push_back(Marker{"run-init", std::string(e.name), t, {}});
         break;
     case EventKind::FreeInitMem: // printed once per freed region: the first one marks the end
         if (!marker_time(boot_, "free-initmem"))
-            boot_.markers.push_back(Marker{"free-initmem", std::string(e.text), t});
+            boot_.markers.push_back(Marker{"free-initmem", std::string(e.text), t, {}});
         break;
     case EventKind::Panic:
         if (!boot_.panicked) boot_.panic_message = e.text;
         boot_.panicked = true;
-        boot_.markers.push_back(Marker{"panic", std::string(e.text), t});
+        boot_.markers.push_back(Marker{"panic", std::string(e.text), t, {}});
         break;
     case EventKind::Marker:
         boot_.markers.push_back(Marker{std::string(e.name), std::string(e.text),
-                                       e.time == log::kNoTime ? std::nullopt : std::optional(t)});
+                                       e.time == log::kNoTime ? std::nullopt : std::optional(t),
+                                       e.duration >= 0 ? std::optional(e.duration) : std::nullopt});
         break;
     case EventKind::Disk:
     case EventKind::Net:

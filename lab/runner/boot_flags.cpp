@@ -22,6 +22,9 @@ std::string kernel_cmdline(const BootFlags& f, int disks, int nics, bool hang) {
     }
     for (const auto& m : f.async_probe_modules) c += " " + m + ".async_probe=1";
     if (f.fastboot) c += " fastboot";
+    if (!f.slowprobe_strategy.empty()) c += " bootlab_slowprobe.strategy=" + f.slowprobe_strategy;
+    if (f.slowprobe_firmware) c += " bootlab_slowprobe.firmware=" + std::string(kSlowprobeFirmware);
+    if (f.slowprobe_delay_ms >= 0) c += " bootlab_slowprobe.delay_ms=" + std::to_string(f.slowprobe_delay_ms);
     c += " bootlab.disks=" + std::to_string(disks) + " bootlab.nics=" + std::to_string(nics);
     if (hang) c += " bootlab.hang=1";
     if (!f.extra.empty()) c += " " + f.extra;

@@ -14,9 +14,16 @@ struct BootFlags {
     std::vector<std::string> driver_async_probe; // driver_async_probe=a,b
     std::vector<std::string> async_probe_modules; // <module>.async_probe=1
     bool fastboot = false;             // the 2.6.29 gate (patched kernels)
+    // the async-lab kernel's slow-probe driver (hardware "slowprobe:N")
+    std::string slowprobe_strategy;    // "", sync, kthread, queue_work, async
+    bool slowprobe_firmware = false;   // each device loads bootlab/slowprobe.bin from the image
+    int slowprobe_delay_ms = -1;       // time each device takes; -1: the driver's default (1000)
     bool deterministic = false;        // QEMU -icount shift=0,sleep=off,align=off, -smp 1
     std::string extra;                 // appended verbatim
 };
+
+// Where the slow-probe driver's firmware is in the guest image, under /lib/firmware.
+constexpr const char* kSlowprobeFirmware = "bootlab/slowprobe.bin";
 
 // The kernel command line for these flags; disks/nics tell /init what to wait for.
 std::string kernel_cmdline(const BootFlags& f, int disks, int nics, bool hang = false);

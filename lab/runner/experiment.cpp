@@ -1,6 +1,7 @@
 #include "runner/experiment.h"
 
 #include "common/error.h"
+#include "kernel/source_build.h"
 
 #include <algorithm>
 #include <fstream>
@@ -11,6 +12,8 @@
 
 namespace bootlab::runner {
 namespace {
+
+namespace fs = std::filesystem;
 
 // Errors point at the file and the line of the offending node.
 struct Where {
@@ -68,7 +71,8 @@ void check_name(const Where& w, const toml::node& n, const std::string& name, co
 
 void apply_flags(const Where& w, const toml::table& t, const std::string& table, BootFlags* f) {
     only_keys(w, t, table, {"initcall_debug", "capture", "scsi_scan", "driver_async_probe",
-                            "async_probe", "fastboot", "deterministic", "cmdline"});
+                            "async_probe", "fastboot", "deterministic", "cmdline", "slowprobe_strategy",
+                            "slowprobe_firmware", "slowprobe_delay_ms"});
     for (const auto& [key, v] : t) {
         const std::string k(key.str());
         if (k == "initcall_debug") f->initcall_debug = get<bool>(w, v, k);
@@ -85,6 +89,14 @@ void apply_flags(const Where& w, const toml::table& t, const std::string& table,
         if (k == "driver_async_probe") f->driver_async_probe = get_strings(w, v, k);
         if (k == "async_probe") f->async_probe_modules = get_strings(w, v, k);
         if (k == "cmdline") f->extra = get<std::string>(w, v, k);
+        if (k == "slowprobe_strategy") {
+            f->slowprobe_strategy = get<std::string>(w, v, k);
+            const auto& s = f->slowprobe_strategy;
+            if (s != "sync" && s != "kthread" && s != "queue_work" && s != "async")
+                w.fail(v, "slowprobe_strategy must be \"sync\", \"kthread\", \"queue_work\" or \"async\"");
+        }
+        if (k == "slowprobe_firmware") f->slowprobe_firmware = get<bool>(w, v, k);
+        if (k == "slowprobe_delay_ms") f->slowprobe_delay_ms = static_cast<int>(get_int(w, v, k, 0, 600000));
     }
     for (const auto& m : f->driver_async_probe) check_name(w, *t.get("driver_async_probe"), m, "driver");
     for (const auto& m : f->async_probe_modules) check_name(w, *t.get("async_probe"), m, "module");
@@ -141,17 +153,26 @@ ExperimentSpec parse_experiment(const std::string& text, const std::filesystem::
             std::string src = get<std::string>(w, v, "kernel '" + ref.name + "'");
             if (src == "distro") {
                 ref.source = "distro";
+            } else if (src.rfind("series:", 0) == 0 || fs::exists(file.parent_path() / src / "series")) {
+                ref.source = "series";
+                try {
+                    ref.series = kernel::find_series(src.rfind("series:", 0) == 0 ? src.substr(7) : src,
+                                                     file.parent_path());
+                } catch (const Error& e) {
+                    w.fail(v, "kernel '" + ref.name + "': " + e.what());
+                }
             } else if (src.find('/') != std::string::npos) {
                 ref.source = "file";
                 ref.image = src;
                 if (ref.image.is_relative()) ref.image = file.parent_path() / ref.image;
             } else {
-                w.fail(v, "kernel '" + ref.name + "' must be \"distro\" or a path to a kernel image");
+                w.fail(v, "kernel '" + ref.name + "' must be \"distro\", \"series:NAME\" (kernel-patches/NAME) "
+                          "or a path to a kernel image or patch series");
             }
             s.kernels.push_back(ref);
         }
     }
-    if (s.kernels.empty()) s.kernels.push_back({"stock", "distro", {}});
+    if (s.kernels.empty()) s.kernels.push_back({"stock", "distro", {}, {}});
     if (auto n = root.get("hardware")) {
         for (const auto& [k, v] : table_at(w, *n, "[hardware]")) {
             HardwareSet h;

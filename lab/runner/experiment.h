@@ -4,7 +4,7 @@
 //   name = "default"
 //   repetitions = 3
 //   [machine]      smp = 2, memory = 512 (MiB), timeout = 180 (s per boot)
-//   [kernels]      stock = "distro"            (or a path to a kernel image)
+//   [kernels]      stock = "distro"   patched = "series:async-lab"   (or a path to an image)
 //   [hardware]     sata-scsi-nic = ["ahci:2", "lsi:2", "e1000"]
 //   [flags]        defaults for every variant (see BootFlags)
 //   [variants.async]
@@ -24,8 +24,9 @@ namespace bootlab::runner {
 
 struct KernelRef {
     std::string name;
-    std::string source;            // "distro", or "file" with image
+    std::string source;            // "distro", "series" with series, or "file" with image
     std::filesystem::path image;
+    std::filesystem::path series;  // a kernel-patches/ directory, built by kernel::series_kernel
 };
 
 struct HardwareSet {

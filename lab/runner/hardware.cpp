@@ -13,8 +13,9 @@ namespace fs = std::filesystem;
 struct Profile {
     const char* kind;
     const char* controller; // QEMU device of the controller ("" = one device per disk / NIC)
-    const char* disk_bus;   // scsi-hd bus suffix, "ahci" (ide-hd per port) or "" for NICs
-    int default_disks;
+    const char* disk_bus;   // scsi-hd bus suffix, "ahci" (ide-hd per port), "" for NICs, or
+                            // "slowprobe": simulated devices inside the guest kernel, no QEMU part
+    int default_disks;      // (for slowprobe: devices)
     int max_disks;
     std::vector<const char*> modules;
 };
@@ -28,6 +29,8 @@ const std::vector<Profile>& profiles() {
         {"virtio-blk", "", "virtio-blk", 1, 8, {"virtio_pci", "virtio_blk"}},
         {"e1000", "e1000", "", 0, 0, {"e1000"}},
         {"virtio-net", "virtio-net-pci", "", 0, 0, {"virtio_pci", "virtio_net"}},
+        // the async-lab kernel's test driver (kernel-patches/async-lab): slowprobe:N devices
+        {"slowprobe", "", "slowprobe", 1, 64, {"bootlab_slowprobe"}},
     };
     return p;
 }
@@ -69,11 +72,12 @@ DeviceSpec parse_device(const std::string& text) {
     if (colon != std::string::npos) {
         const std::string n = text.substr(colon + 1);
         if (n.empty() || n.find_first_not_of("0123456789") != std::string::npos || n.size() > 2)
-            throw Error("hardware '" + text + "': expected KIND:DISKS, e.g. ahci:2");
+            throw Error("hardware '" + text + "': expected KIND:COUNT, e.g. ahci:2");
         d.disks = std::stoi(n);
         if (p.max_disks == 0) throw Error("hardware '" + text + "': " + d.kind + " has no disks");
-        if (d.disks > p.max_disks)
-            throw Error("hardware '" + text + "': at most " + std::to_string(p.max_disks) + " disks");
+        if (d.disks > p.max_disks || d.disks < 1)
+            throw Error("hardware '" + text + "': 1 to " + std::to_string(p.max_disks) +
+                        (std::string(p.disk_bus) == "slowprobe" ? " devices" : " disks"));
     }
     return d;
 }
@@ -107,7 +111,10 @@ MachineLayout lay_out(const std::vector<DeviceSpec>& devices, const fs::path& di
         const std::string id = std::string(p.kind == std::string("virtio-scsi") ? "vs" : p.kind) +
                                std::to_string(index++);
         const std::string bus(p.disk_bus);
-        if (bus.empty()) { // a NIC: user networking, restricted (no route out of the guest)
+        if (bus == "slowprobe") { // no emulated hardware: the module makes its own devices
+            m.kernel_args += (m.kernel_args.empty() ? "" : " ") + std::string("bootlab_slowprobe.devices=") +
+                             std::to_string(d.disks);
+        } else if (bus.empty()) { // a NIC: user networking, restricted (no route out of the guest)
             a.insert(a.end(), {"-netdev", "user,id=" + id + ",restrict=on", "-device",
                                std::string(p.controller) + ",netdev=" + id});
             ++m.nics;

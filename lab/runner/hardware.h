@@ -9,8 +9,8 @@
 namespace bootlab::runner {
 
 struct DeviceSpec {
-    std::string kind; // ahci lsi megasas virtio-scsi virtio-blk e1000 virtio-net
-    int disks = 0;    // for storage controllers
+    std::string kind; // ahci lsi megasas virtio-scsi virtio-blk e1000 virtio-net slowprobe
+    int disks = 0;    // for storage controllers; devices for slowprobe
 };
 
 // "ahci:2" -> {ahci, 2}; "lsi" -> {lsi, its default}. Throws Error listing the known kinds.
@@ -23,6 +23,7 @@ struct MachineLayout {
     std::vector<std::filesystem::path> disk_files;
     int disks = 0;
     int nics = 0;
+    std::string kernel_args;            // module parameters the devices need
 };
 
 // Lays out the devices; creates sparse 64 MiB disk files in disk_dir.

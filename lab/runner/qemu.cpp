@@ -34,6 +34,7 @@ struct ScratchDir {
 std::vector<std::string> qemu_argv(const BootRequest& r, const fs::path& disk_dir) {
     MachineLayout m = lay_out(r.hardware, disk_dir);
     std::string cmdline = kernel_cmdline(r.flags, m.disks, m.nics, r.hang);
+    if (!m.kernel_args.empty()) cmdline += " " + m.kernel_args;
     // -icount needs one vCPU: with two it never gets past SMP bring-up (measured on TCG).
     const int smp = r.flags.deterministic ? 1 : r.smp;
     std::vector<std::string> a = {kQemu, "-machine", "q35", "-cpu", "max", "-smp", std::to_string(smp),

@@ -2,8 +2,10 @@
 
 #include "common/error.h"
 #include "ingest/ingest.h"
+#include "kernel/source_build.h"
 #include "runner/qemu.h"
 
+#include <algorithm>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -53,10 +55,14 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
     for (const auto& k : spec.kernels) {
         if (k.source == "distro") {
             kernels.push_back(kernel::stock_kernel(say));
-            kernels.back().name = k.name;
+        } else if (k.source == "series") {
+            kernel::BuildOptions bo;
+            bo.progress = [&](const std::string& m) { say("kernel " + k.name + ": " + m); };
+            kernels.push_back(kernel::series_kernel(kernel::load_series(k.series), bo));
         } else {
             kernels.push_back(kernel::kernel_from_files(k.name, k.image, {}));
         }
+        kernels.back().name = k.name;
         say("kernel " + k.name + ": " + (kernels.back().package.empty() ? kernels.back().image.string()
                                                                          : kernels.back().package));
     }
@@ -66,6 +72,8 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
             image::ImageSpec is;
             is.modules = modules_for(spec.hardware[h].devices);
             is.init_script = guest_init_script();
+            if (std::find(is.modules.begin(), is.modules.end(), "bootlab_slowprobe") != is.modules.end())
+                is.extra.emplace_back(std::string("lib/firmware/") + kSlowprobeFirmware, image::slowprobe_firmware());
             images[{k, h}] = image::build_initramfs(kernels[k], is, say);
         }
 
@@ -133,6 +141,9 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
             io.run.source = spec.file.string();
             io.run.emulator_argv = nlohmann::json(out.argv).dump();
             io.run.wall_us = out.wall_us;
+            const kernel::Kernel& kern = kernels[plan.kernel];
+            io.run.kernel = {kern.hash, kern.origin == "file" ? "unknown" : kern.origin, kern.series,
+                             kern.config_hash};
             for (const auto& r : earlier[{plan.label, plan.repetition}]) io.run.replaces.push_back(r.id);
             io.require_initcalls = false;
             if (out.status != "ok") {

@@ -29,7 +29,7 @@ std::int64_t scalar(Db& db, std::string_view sql) {
 // The columns RunInfo is read from, in the order read_run_row expects.
 constexpr std::string_view kRunColumns = R"(
     r.id, r.experiment_id, e.name, r.variant, r.repetition, r.backend, r.host, r.source,
-    k.version, r.kernel_cmdline, r.emulator_argv, r.status, r.error, r.created, r.wall_us,
+    k.version, k.origin, k.series, r.kernel_cmdline, r.emulator_argv, r.status, r.error, r.created, r.wall_us,
     r.boot_to_init_us, r.init_done_us, r.free_initmem_us, r.last_initcall_end_us,
     r.initcall_total_us, r.async_total_us, r.boot_wait_us, r.sync_count, r.async_count,
     r.unfinished_count, r.sync_chain_pid, r.sync_chain_us, r.panic_message,
@@ -48,6 +48,8 @@ RunInfo read_run_row(const Stmt& s) {
     r.host = s.text(c++);
     r.source = s.text(c++);
     r.kernel_version = s.text(c++);
+    r.kernel_origin = s.text(c++);
+    r.kernel_series = s.text(c++);
     r.kernel_cmdline = s.text(c++);
     r.emulator_argv = s.text(c++);
     r.status = s.text(c++);
@@ -159,12 +161,23 @@ RunWriter::RunWriter(Store& store, const NewRun& run)
     }
     // Inserted as 'error' with empty metrics: finish() fills it in. If the process dies before
     // that, the transaction never commits and the row never existed.
-    Stmt r(db, R"(INSERT INTO run (experiment_id, variant, repetition, backend, host, source,
+    std::optional<std::int64_t> kernel_id;
+    if (!run.kernel.hash.empty()) {
+        Stmt k(db, R"(INSERT INTO kernel (hash, origin, series, config) VALUES (?, ?, ?, ?)
+                      ON CONFLICT (hash) DO NOTHING)");
+        k.bind(1, run.kernel.hash).bind(2, run.kernel.origin).bind_text_or_null(3, run.kernel.series);
+        k.bind_text_or_null(4, run.kernel.config).run();
+        Stmt q(db, "SELECT id FROM kernel WHERE hash = ?");
+        q.bind(1, run.kernel.hash);
+        q.step();
+        kernel_id = q.int64(0);
+    }
+    Stmt r(db, R"(INSERT INTO run (experiment_id, kernel_id, variant, repetition, backend, host, source,
                   emulator_argv, status, wall_us, parser_version, lines_total, lines_unused,
-                  log_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, 'error', ?, 0, 0, 0, 0))");
-    r.bind(1, experiment_id_).bind(2, run.variant).bind(3, run.repetition).bind(4, run.backend);
-    r.bind_text_or_null(5, run.host).bind_text_or_null(6, run.source);
-    r.bind_text_or_null(7, run.emulator_argv).bind(8, run.wall_us).run();
+                  log_bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'error', ?, 0, 0, 0, 0))");
+    r.bind(1, experiment_id_).bind(2, kernel_id).bind(3, run.variant).bind(4, run.repetition);
+    r.bind(5, run.backend).bind_text_or_null(6, run.host).bind_text_or_null(7, run.source);
+    r.bind_text_or_null(8, run.emulator_argv).bind(9, run.wall_us).run();
     run_id_ = db.last_insert_rowid();
 }
 
@@ -218,7 +231,18 @@ std::int64_t Store::symbol_id(const std::string& function, const std::string& mo
     return id;
 }
 
-std::optional<std::int64_t> Store::kernel_for(const model::Boot& boot) {
+std::optional<std::int64_t> Store::kernel_for(std::int64_t run_id, const model::Boot& boot) {
+    // A run whose kernel the lab knew (its image hash) keeps it; the banner fills in its version.
+    Stmt known(db_, "SELECT kernel_id FROM run WHERE id = ? AND kernel_id IS NOT NULL");
+    known.bind(1, run_id);
+    if (known.step()) {
+        std::int64_t id = known.int64(0);
+        if (!boot.kernel_banner.empty()) {
+            Stmt up(db_, "UPDATE kernel SET version = ?, banner = ? WHERE id = ? AND banner IS NULL");
+            up.bind(1, boot.kernel_version).bind(2, boot.kernel_banner).bind(3, id).run();
+        }
+        return id;
+    }
     if (boot.kernel_banner.empty()) return std::nullopt;
     std::string hash = "banner:" + boot.kernel_banner;
     Stmt ins(db_, R"(INSERT INTO kernel (hash, version, banner, origin) VALUES (?, ?, ?, 'unknown')
@@ -252,12 +276,12 @@ void Store::write_boot(std::int64_t run_id, const model::Boot& boot, int parser_
         dc.bind_text_or_null(5, c.function).bind(6, c.pid).bind(7, c.start).bind(8, c.duration);
         dc.bind(9, c.ret).bind(10, c.span_seq).run();
     }
-    Stmt& mk = stmt(ins_marker_, R"(INSERT INTO marker (run_id, seq, name, detail, time_us)
-                                    VALUES (?, ?, ?, ?, ?))");
+    Stmt& mk = stmt(ins_marker_, R"(INSERT INTO marker (run_id, seq, name, detail, time_us, duration_us)
+                                    VALUES (?, ?, ?, ?, ?, ?))");
     seq = 0;
     for (const model::Marker& m : boot.markers)
         mk.bind(1, run_id).bind(2, seq++).bind(3, m.name).bind_text_or_null(4, m.detail)
-            .bind(5, m.time).run();
+            .bind(5, m.time).bind(6, m.duration).run();
     Stmt& dv = stmt(ins_device_, R"(INSERT INTO device (run_id, seq, kind, name, path, detail)
                                     VALUES (?, ?, ?, ?, ?, ?))");
     seq = 0;
@@ -272,7 +296,7 @@ void Store::write_boot(std::int64_t run_id, const model::Boot& boot, int parser_
         async_count = ?, unfinished_count = ?, sync_chain_pid = ?, sync_chain_us = ?,
         panic_message = ?, parser_version = ?, lines_total = ?, lines_unused = ?, log_bytes = ?
         WHERE id = ?)");
-    up.bind(1, kernel_for(boot)).bind_text_or_null(2, boot.cmdline).bind(3, status);
+    up.bind(1, kernel_for(run_id, boot)).bind_text_or_null(2, boot.cmdline).bind(3, status);
     up.bind_text_or_null(4, error).bind(5, m.boot_to_init).bind(6, m.init_done);
     up.bind(7, m.free_initmem).bind(8, m.last_initcall_end).bind(9, m.initcall_total);
     up.bind(10, m.async_total).bind(11, m.boot_wait).bind(12, m.sync_count);
@@ -364,9 +388,9 @@ model::Boot Store::load_boot(std::int64_t id) {
         d.span_seq = c.opt_int64(7);
         b.calls.push_back(std::move(d));
     }
-    Stmt m(db_, "SELECT name, detail, time_us FROM marker WHERE run_id = ? ORDER BY seq");
+    Stmt m(db_, "SELECT name, detail, time_us, duration_us FROM marker WHERE run_id = ? ORDER BY seq");
     m.bind(1, id);
-    while (m.step()) b.markers.push_back(model::Marker{m.text(0), m.text(1), m.opt_int64(2)});
+    while (m.step()) b.markers.push_back(model::Marker{m.text(0), m.text(1), m.opt_int64(2), m.opt_int64(3)});
     Stmt d(db_, "SELECT kind, name, path, detail FROM device WHERE run_id = ? ORDER BY seq");
     d.bind(1, id);
     while (d.step())

@@ -25,6 +25,8 @@ struct RunInfo {
     std::string host;
     std::string source;
     std::string kernel_version;
+    std::string kernel_origin;  // distro | source | unknown
+    std::string kernel_series;  // source builds: the patch series
     std::string kernel_cmdline;
     std::string emulator_argv;
     std::string status;
@@ -39,6 +41,14 @@ struct RunInfo {
     std::int64_t log_bytes = 0;
 };
 
+// The kernel a run booted, as the lab knows it (imports only know the banner it printed).
+struct KernelRecord {
+    std::string hash;    // sha256 of the image; empty: not known
+    std::string origin;  // distro | source
+    std::string series;  // source builds: patch series
+    std::string config;  // source builds: sha256 of the .config
+};
+
 // What is known of a run before its log has been read.
 struct NewRun {
     std::optional<std::int64_t> experiment_id; // none: create the experiment below
@@ -51,6 +61,7 @@ struct NewRun {
     std::string host;
     std::string source;        // file the log came from
     std::string emulator_argv; // JSON array
+    KernelRecord kernel;
     std::optional<std::int64_t> wall_us;
     std::vector<std::int64_t> replaces; // runs this one supersedes (a resumed cancelled boot):
                                         // deleted in the same transaction
@@ -117,7 +128,7 @@ private:
     void migrate();
     void write_boot(std::int64_t run_id, const model::Boot& boot, int parser_version,
                     std::int64_t log_bytes, std::string_view status, std::string_view error);
-    std::optional<std::int64_t> kernel_for(const model::Boot& boot);
+    std::optional<std::int64_t> kernel_for(std::int64_t run_id, const model::Boot& boot);
     std::int64_t symbol_id(const std::string& function, const std::string& module);
     Stmt& stmt(std::unique_ptr<Stmt>& slot, std::string_view sql);
 

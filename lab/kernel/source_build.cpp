@@ -1,0 +1,371 @@
+#include "kernel/source_build.h"
+
+#include "common/cache.h"
+#include "common/error.h"
+#include "common/sha256.h"
+#include "kernel/apt.h"
+#include "runner/process.h"
+
+#include <chrono>
+#include <fcntl.h>
+#include <fstream>
+#include <sstream>
+#include <sys/file.h>
+#include <thread>
+#include <unistd.h>
+
+namespace bootlab::kernel {
+
+namespace fs = std::filesystem;
+using runner::check_output;
+
+namespace {
+
+constexpr const char* kSourcePackage = "linux-source-6.1";
+// Bump when the build steps below change what they produce: every cached build is then stale.
+constexpr const char* kRecipe = "bootlab-kernel-build 1";
+
+std::string read_file(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    if (!in) throw Error(p.string() + ": cannot read");
+    std::ostringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::string trim(std::string s) {
+    const char* ws = " \t\r\n";
+    s.erase(0, s.find_first_not_of(ws));
+    s.erase(s.find_last_not_of(ws) + 1);
+    return s;
+}
+
+std::string last_lines(const std::string& text, int n) {
+    std::size_t p = text.size();
+    while (n-- > 0 && p > 0) {
+        p = text.rfind('\n', p - 1);
+        if (p == std::string::npos) return text;
+    }
+    return text.substr(p + 1);
+}
+
+// An exclusive lock on a file for as long as the object lives: two bootlab processes building
+// the same series would otherwise share one work tree.
+class FileLock {
+public:
+    explicit FileLock(const fs::path& p) : fd_(::open(p.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644)) {
+        if (fd_ < 0) throw Error(p.string() + ": cannot open lock file");
+        ::flock(fd_, LOCK_EX);
+    }
+    ~FileLock() { ::close(fd_); }
+    FileLock(const FileLock&) = delete;
+    FileLock& operator=(const FileLock&) = delete;
+
+private:
+    int fd_;
+};
+
+// The linux-source-6.1 version apt offers now (memoised), or, offline, the newest unpacked one.
+std::string source_version(const Progress& progress) {
+    const fs::path base = cache_dir() / "kernel-source";
+    try {
+        return apt_memo(base / "version.apt", [] { return apt_candidate_version(kSourcePackage); });
+    } catch (const Error&) {
+        fs::path newest = newest_cached(base, "unpacked");
+        if (newest.empty()) throw;
+        if (progress) progress("apt unavailable, using cached " + std::string(kSourcePackage) + " " +
+                               newest.filename().string());
+        return newest.filename().string();
+    }
+}
+
+// The pristine source tree of that version, unpacked once (about 10 s and 1.5 GB).
+fs::path source_tree(const std::string& version, const Progress& progress) {
+    const fs::path dir = cache_dir() / "kernel-source" / version;
+    const fs::path tree = dir / "linux-source-6.1";
+    if (fs::exists(dir / "unpacked")) return tree;
+    if (progress) progress("downloading " + std::string(kSourcePackage) + " " + version + " (about 140 MB, once)");
+    fs::path stage = staging_dir_for(dir);
+    fs::path deb = apt_download(kSourcePackage, version, stage);
+    if (progress) progress("unpacking the kernel source (about 1.5 GB, once)");
+    check_output({"dpkg", "-x", deb.string(), (stage / "deb").string()}, "unpacking " + deb.string());
+    fs::path tarball = stage / "deb/usr/src/linux-source-6.1.tar.xz";
+    if (!fs::exists(tarball)) throw Error(deb.string() + ": no usr/src/linux-source-6.1.tar.xz inside");
+    check_output({"tar", "-xf", tarball.string(), "-C", stage.string()}, "unpacking " + tarball.string(),
+                 {}, std::chrono::seconds(1800));
+    fs::remove_all(stage / "deb");
+    fs::remove(deb);
+    std::ofstream(stage / "unpacked") << version << "\n";
+    publish(stage, dir);
+    return tree;
+}
+
+std::string compiler_version() {
+    std::string out = check_output({"gcc", "--version"}, "asking the compiler its version (gcc --version)");
+    return out.substr(0, out.find('\n'));
+}
+
+std::string cache_key(const Series& s, const std::string& version, const std::string& compiler) {
+    Sha256 h;
+    h.add(kRecipe).add("\nsource ").add(version).add("\nbase ").add(s.base).add("\ncompiler ").add(compiler);
+    for (const auto& p : s.patches) h.add("\npatch ").add(p.filename().string()).add("\n").add(read_file(p));
+    h.add("\nfragment\n").add(read_file(s.fragment));
+    return h.hex();
+}
+
+// Runs a long make, its output appended to `log`, with a progress line every few seconds.
+// `expected` is how many objects the last build of this series made (0 = not known).
+int run_make(const std::vector<std::string>& argv, const fs::path& cwd, std::ofstream& log,
+             std::size_t expected, std::size_t* objects, const Progress& progress) {
+    using clock = std::chrono::steady_clock;
+    runner::Child child(argv, cwd);
+    const auto t0 = clock::now();
+    auto next_report = t0 + std::chrono::seconds(10);
+    std::string pending, out;
+    while (true) {
+        out.clear();
+        bool open = child.read_some(&out, std::chrono::milliseconds(500));
+        log << out;
+        pending += out;
+        std::size_t nl;
+        while ((nl = pending.find('\n')) != std::string::npos) {
+            std::string_view line(pending.data(), nl);
+            // kbuild's quiet output: "  CC      kernel/async.o", "  CC [M]  drivers/..."
+            if (line.size() > 4 && line.substr(0, 2) == "  " && line[2] != ' ' &&
+                (line.substr(2, 2) == "CC" || line.substr(2, 2) == "AS"))
+                ++*objects;
+            pending.erase(0, nl + 1);
+        }
+        if (progress && clock::now() >= next_report) {
+            auto s = std::chrono::duration_cast<std::chrono::seconds>(clock::now() - t0).count();
+            std::string msg = "compiled " + std::to_string(*objects);
+            if (expected > 0) msg += " of about " + std::to_string(expected);
+            msg += " files in " + std::to_string(s / 60) + "m" + std::to_string(s % 60) + "s";
+            progress(msg);
+            next_report = clock::now() + std::chrono::seconds(30);
+        }
+        if (!open) break;
+    }
+    log.flush();
+    return child.wait();
+}
+
+// The compiler's error lines (and what they quote), for the message; the log has the rest.
+std::string compiler_errors(const fs::path& log_file) {
+    std::ifstream in(log_file);
+    std::string line, found;
+    int context = 0, taken = 0;
+    while (std::getline(in, line) && taken < 40) {
+        if (line.find("error:") != std::string::npos || line.find("Error ") != std::string::npos ||
+            line.find("undefined reference") != std::string::npos) {
+            context = 3;
+        }
+        if (context > 0) {
+            found += line + "\n";
+            --context;
+            ++taken;
+        }
+    }
+    return found;
+}
+
+// Every line of the fragment must hold in the final .config: Kconfig silently drops options
+// whose dependencies are not met, and a guest without its driver only times out much later.
+void check_fragment(const fs::path& fragment, const fs::path& config) {
+    const std::string final_config = "\n" + read_file(config);
+    auto value_of = [&](const std::string& name) -> std::string {
+        auto p = final_config.find("\n" + name + "=");
+        if (p == std::string::npos) return "not set";
+        return final_config.substr(p + 1, final_config.find('\n', p + 1) - p - 1);
+    };
+    std::ifstream in(fragment);
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+        line = trim(line);
+        std::string name, want;
+        if (line.rfind("CONFIG_", 0) == 0 && line.find('=') != std::string::npos) {
+            name = line.substr(0, line.find('='));
+            want = line;
+        } else if (line.rfind("# CONFIG_", 0) == 0 && line.find(" is not set") != std::string::npos) {
+            name = line.substr(2, line.find(' ', 2) - 2);
+            want = "not set";
+        } else {
+            continue;
+        }
+        const std::string got = value_of(name);
+        if (got != want)
+            throw Error(fragment.string() + ":" + std::to_string(n) + ": " + line +
+                        " did not survive into the kernel config (it is " + got +
+                        "): an option it depends on is missing from the fragment");
+    }
+}
+
+Kernel load_built(const fs::path& dir, const Series& s) {
+    Kernel k;
+    k.name = s.name;
+    k.origin = "source";
+    k.series = s.name;
+    k.root = dir / "root";
+    std::ifstream(dir / "release") >> k.release;
+    k.image = k.root / "boot" / ("vmlinuz-" + k.release);
+    std::ifstream(dir / "package") >> k.package;
+    std::ifstream(dir / "image.sha256") >> k.hash;
+    k.config_hash = sha256_file(dir / "config");
+    if (k.release.empty() || !fs::exists(k.image) || k.hash.empty())
+        throw Error(dir.string() + ": incomplete kernel build in the cache; delete it and run again");
+    return k;
+}
+
+} // namespace
+
+Series load_series(const fs::path& dir) {
+    Series s;
+    s.dir = fs::absolute(dir).lexically_normal();
+    if (s.dir.filename().empty()) s.dir = s.dir.parent_path();
+    s.name = s.dir.filename().string();
+    const fs::path list = s.dir / "series";
+    if (!fs::is_directory(s.dir)) throw Error(dir.string() + ": no such patch series directory");
+    if (!fs::exists(list)) throw Error(list.string() + ": missing (a series lists its patches, one per line)");
+    std::ifstream in(list);
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) {
+        line = trim(line.substr(0, line.find('#')));
+        if (line.empty()) continue;
+        if (line.find('/') != std::string::npos || line.find(' ') != std::string::npos)
+            throw Error(list.string() + ":" + std::to_string(n) + ": '" + line +
+                        "': expected a patch file name in this directory");
+        fs::path p = s.dir / line;
+        if (!fs::exists(p)) throw Error(list.string() + ":" + std::to_string(n) + ": " + line + ": no such patch");
+        s.patches.push_back(p);
+    }
+    s.fragment = s.dir / "config";
+    if (!fs::exists(s.fragment))
+        throw Error(s.fragment.string() + ": missing (the config fragment merged onto the base config)");
+    if (fs::exists(s.dir / "base-config")) s.base = trim(read_file(s.dir / "base-config"));
+    if (s.base.empty() || s.base.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
+        throw Error((s.dir / "base-config").string() + ": expected a make target such as tinyconfig or defconfig");
+    return s;
+}
+
+fs::path find_series(const std::string& ref, const fs::path& from) {
+    std::vector<fs::path> tried;
+    auto is_series = [](const fs::path& p) { return fs::exists(p / "series"); };
+    if (ref.find('/') != std::string::npos || ref == "." || ref == "..") {
+        for (const fs::path& p : {from.empty() ? fs::path(ref) : from / ref, fs::path(ref)})
+            if (is_series(p)) return p;
+        throw Error(ref + ": not a patch series directory (no 'series' file in it)");
+    }
+    const char* env = std::getenv("BOOTLAB_KERNEL_PATCHES");
+    const fs::path patches = env && *env ? fs::path(env) : fs::path(BOOTLAB_SOURCE_DIR) / "kernel-patches";
+    if (is_series(patches / ref)) return patches / ref;
+    std::string known;
+    if (fs::exists(patches))
+        for (const auto& e : fs::directory_iterator(patches))
+            if (is_series(e.path())) known += (known.empty() ? "" : ", ") + e.path().filename().string();
+    throw Error("no patch series '" + ref + "' in " + patches.string() + " (known: " +
+                (known.empty() ? "none" : known) + ")");
+}
+
+Kernel series_kernel(const Series& s, const BuildOptions& opt) {
+    const Progress& say = opt.progress;
+    const std::string version = source_version(say);
+    const std::string compiler = compiler_version();
+    const std::string key = cache_key(s, version, compiler);
+    const fs::path base = cache_dir() / "kernels";
+    const fs::path dir = base / ("series-" + s.name + "-" + key.substr(0, 16));
+    if (!opt.force && fs::exists(dir / "image.sha256")) return load_built(dir, s);
+
+    const fs::path pristine = source_tree(version, say);
+    const fs::path work = base / ("work-" + s.name);
+    fs::create_directories(work);
+    FileLock lock(base / ("work-" + s.name + ".lock"));
+    if (!opt.force && fs::exists(dir / "image.sha256")) return load_built(dir, s); // built meanwhile
+
+    const fs::path tree = work / "tree", obj = work / "obj", log_file = work / "build.log";
+    std::ofstream log(log_file, std::ios::trunc);
+    log << "# bootlab kernel build of series " << s.name << " (" << s.dir.string() << ")\n# source "
+        << kSourcePackage << " " << version << ", base " << s.base << ", " << compiler << "\n";
+    auto step = [&](const std::vector<std::string>& argv, const std::string& what, const fs::path& cwd) {
+        log << "\n$";
+        for (const auto& a : argv) log << " " << a;
+        log << "\n";
+        auto r = runner::run_command(argv, cwd);
+        log << r.output;
+        log.flush();
+        if (r.exit_code != 0)
+            throw Error(what + " failed (exit " + std::to_string(r.exit_code) + "):\n" + last_lines(r.output, 15) +
+                        "full log: " + log_file.string());
+    };
+
+    // A hard-linked copy of the pristine source: cheap, and patch(1) replaces the files it
+    // changes instead of writing through the links.
+    if (say) say("preparing the source tree of " + s.name);
+    fs::remove_all(tree);
+    step({"cp", "-al", pristine.string(), tree.string()}, "copying the kernel source", {});
+    for (const auto& p : s.patches) {
+        if (say) say("applying " + p.filename().string());
+        log << "\n$ patch -p1 --forward --batch -i " << p.string() << "\n";
+        auto r = runner::run_command({"patch", "-p1", "--forward", "--batch", "-i", p.string()}, tree);
+        log << r.output;
+        log.flush();
+        if (r.exit_code != 0)
+            throw Error(p.string() + ": does not apply to " + kSourcePackage + " " + version + ":\n" +
+                        last_lines(r.output, 12) + "full log: " + log_file.string());
+    }
+
+    // Objects are reused from the last build of this series unless the source or compiler
+    // changed: a patch change then rebuilds only what it touches.
+    const std::string stamp = version + "\n" + compiler + "\n" + s.base + "\n" + kRecipe + "\n";
+    if (!fs::exists(obj / ".bootlab-stamp") || read_file(obj / ".bootlab-stamp") != stamp) fs::remove_all(obj);
+    fs::create_directories(obj);
+    std::ofstream(obj / ".bootlab-stamp") << stamp;
+
+    if (say) say("configuring: make " + s.base + " + " + s.fragment.string());
+    const std::string O = "O=" + obj.string();
+    const std::string localversion = "LOCALVERSION=-" + s.name;
+    step({"make", O, localversion, s.base}, "make " + s.base, tree);
+    step({"scripts/kconfig/merge_config.sh", "-m", "-O", obj.string(), (obj / ".config").string(),
+          s.fragment.string()},
+         "merging " + s.fragment.string(), tree);
+    step({"make", O, localversion, "olddefconfig"}, "make olddefconfig", tree);
+    check_fragment(s.fragment, obj / ".config");
+
+    const int jobs = opt.jobs > 0 ? opt.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    std::size_t expected = 0, objects = 0;
+    std::ifstream(work / "objects.last") >> expected;
+    if (say) say("building " + s.name + " with make -j" + std::to_string(jobs) + " (log: " + log_file.string() + ")");
+    const auto t0 = std::chrono::steady_clock::now();
+    log << "\n$ make " << O << " " << localversion << " -j" << jobs << " bzImage modules\n";
+    int rc = run_make({"make", O, localversion, "-j" + std::to_string(jobs), "bzImage", "modules"}, tree, log,
+                      expected, &objects, say);
+    if (rc != 0)
+        throw Error("building " + s.name + " failed (make exit " + std::to_string(rc) + "):\n" +
+                    compiler_errors(log_file) + "full log: " + log_file.string());
+    if (objects > 0) std::ofstream(work / "objects.last") << objects << "\n";
+    const auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0).count();
+
+    const std::string release = trim(check_output({"make", "-s", O, localversion, "kernelrelease"},
+                                                  "asking the build its kernel release", tree));
+    fs::path stage = staging_dir_for(dir);
+    fs::create_directories(stage / "root/boot");
+    step({"make", O, localversion, "INSTALL_MOD_PATH=" + (stage / "root").string(), "INSTALL_MOD_STRIP=1",
+          "modules_install"},
+         "make modules_install", tree);
+    fs::copy_file(obj / "arch/x86/boot/bzImage", stage / "root/boot" / ("vmlinuz-" + release));
+    fs::copy_file(obj / ".config", stage / "config");
+    // the symlinks modules_install makes point into the work tree
+    fs::remove(stage / "root/lib/modules" / release / "build");
+    fs::remove(stage / "root/lib/modules" / release / "source");
+    std::ofstream(stage / "release") << release << "\n";
+    std::ofstream(stage / "package") << kSourcePackage << "=" << version << "+" << s.name << "\n";
+    std::ofstream(stage / "image.sha256") << sha256_file(stage / "root/boot" / ("vmlinuz-" + release)) << "\n";
+    log.close();
+    fs::copy_file(log_file, stage / "build.log");
+    if (opt.force) fs::remove_all(dir); // --force replaces an existing entry
+    publish(stage, dir);
+    if (say) say("built " + s.name + " (" + release + ") in " + std::to_string(secs / 60) + "m" +
+                 std::to_string(secs % 60) + "s: " + std::to_string(objects) + " files compiled");
+    return load_built(dir, s);
+}
+
+} // namespace bootlab::kernel
