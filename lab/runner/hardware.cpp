@@ -75,9 +75,10 @@ DeviceSpec parse_device(const std::string& text) {
             throw Error("hardware '" + text + "': expected KIND:COUNT, e.g. ahci:2");
         d.disks = std::stoi(n);
         if (p.max_disks == 0) throw Error("hardware '" + text + "': " + d.kind + " has no disks");
-        if (d.disks > p.max_disks || d.disks < 1)
-            throw Error("hardware '" + text + "': 1 to " + std::to_string(p.max_disks) +
-                        (std::string(p.disk_bus) == "slowprobe" ? " devices" : " disks"));
+        const char* what = std::string(p.disk_bus) == "slowprobe" ? " devices" : " disks";
+        if (d.disks > p.max_disks)
+            throw Error("hardware '" + text + "': at most " + std::to_string(p.max_disks) + what);
+        if (d.disks < 1) throw Error("hardware '" + text + "': at least 1" + std::string(what));
     }
     return d;
 }
