@@ -143,12 +143,10 @@ int cmd_run(const Common& c, const RunCommand& rc) {
     std::signal(SIGINT, on_sigint);
     std::signal(SIGTERM, on_sigint);
 
-    const int planned = spec.repetitions * static_cast<int>(spec.kernels.size() * spec.hardware.size() *
-                                                            spec.variants.size());
-    std::cerr << "experiment " << spec.name << ": " << spec.kernels.size() << " kernel(s) x "
-              << spec.hardware.size() << " hardware set(s) x " << spec.variants.size() << " variant(s) x "
-              << spec.repetitions << " repetitions = " << planned << " boots, " << rc.jobs
-              << " at a time\n";
+    const std::size_t planned = runner::expand(spec, 0).size();
+    std::cerr << "experiment " << spec.name << ": " << spec.kernels.size() << " kernel(s), "
+              << spec.hardware.size() << " hardware set(s), " << spec.variants.size() << " variant(s), "
+              << spec.repetitions << " repetitions: " << planned << " boots, " << rc.jobs << " at a time\n";
     runner::RunOptions opt;
     opt.jobs = rc.jobs;
     opt.fresh = rc.fresh;

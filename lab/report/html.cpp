@@ -60,6 +60,8 @@ void write_experiment_html(std::ostream& out, store::Store& store, const Experim
     }
     out << "</table>\n";
 
+    write_slowprobe_table_html(out, s.slowprobe);
+
     out << "<h2>Slowest spans (median over ok boots)</h2>\n";
     for (const auto& v : s.variants) {
         out << "<h3>" << e(v.variant) << "</h3><table>";

@@ -44,6 +44,7 @@ ExperimentSummary summarize(store::Store& store, std::int64_t experiment_id, std
         if (r.metrics.boot_to_init) v.boot_to_init.push_back(*r.metrics.boot_to_init);
         if (r.metrics.init_done) init_done[r.variant].push_back(*r.metrics.init_done);
         model::Boot b = store.load_boot(r.id);
+        s.slowprobe.add(b, r.kernel_cmdline);
         for (const auto& sp : b.spans) {
             if (!sp.duration) continue;
             std::string name = sp.function + (sp.module.empty() ? "" : " [" + sp.module + "]");
@@ -104,6 +105,7 @@ void print_summary(std::ostream& out, const ExperimentSummary& s) {
             out << line;
         }
     }
+    print_slowprobe_table(out, s.slowprobe);
     out << "\ndevice order: ";
     if (s.boots_with_devices == 0) {
         out << "no boot listed its disks\n";

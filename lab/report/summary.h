@@ -2,6 +2,7 @@
 // What an experiment found: per variant, boot-to-init statistics and the slowest spans; across
 // all boots, whether any disk changed its name (the promise async init made: device names do
 // not change between sync and async boots, nor between repetitions).
+#include "report/slowprobe_table.h"
 #include "store/store.h"
 
 #include <map>
@@ -42,6 +43,7 @@ struct ExperimentSummary {
     int boots_with_devices = 0;
     std::vector<std::string> device_order;   // "sda=pci-...-ata-1" of the first boot
     std::vector<DeviceChange> device_changes;
+    SlowprobeTable slowprobe;                // boots with the slow-probe test driver
 };
 
 ExperimentSummary summarize(store::Store& store, std::int64_t experiment_id, std::size_t top_spans = 5);

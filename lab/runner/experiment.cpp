@@ -27,7 +27,7 @@ struct Where {
 };
 
 void only_keys(const Where& w, const toml::table& t, const std::string& table,
-               std::initializer_list<const char*> known) {
+               const std::vector<const char*>& known) {
     for (const auto& [k, v] : t) {
         bool ok = false;
         for (const char* n : known) ok |= k.str() == n;
@@ -69,10 +69,13 @@ void check_name(const Where& w, const toml::node& n, const std::string& name, co
     if (!ok) w.fail(n, what + " '" + name + "': use letters, digits, '-', '_' or '.'");
 }
 
-void apply_flags(const Where& w, const toml::table& t, const std::string& table, BootFlags* f) {
-    only_keys(w, t, table, {"initcall_debug", "capture", "scsi_scan", "driver_async_probe",
-                            "async_probe", "fastboot", "deterministic", "cmdline", "slowprobe_strategy",
-                            "slowprobe_firmware", "slowprobe_delay_ms"});
+void apply_flags(const Where& w, const toml::table& t, const std::string& table, BootFlags* f,
+                 std::initializer_list<const char*> other_keys = {}) {
+    std::vector<const char*> keys = {"initcall_debug", "capture", "scsi_scan", "driver_async_probe",
+                                     "async_probe", "fastboot", "deterministic", "cmdline", "slowprobe_strategy",
+                                     "slowprobe_firmware", "slowprobe_delay_ms"};
+    keys.insert(keys.end(), other_keys);
+    only_keys(w, t, table, keys);
     for (const auto& [key, v] : t) {
         const std::string k(key.str());
         if (k == "initcall_debug") f->initcall_debug = get<bool>(w, v, k);
@@ -194,22 +197,39 @@ ExperimentSpec parse_experiment(const std::string& text, const std::filesystem::
     if (auto n = root.get("flags")) apply_flags(w, table_at(w, *n, "[flags]"), "[flags]", &defaults);
     if (auto n = root.get("variants")) {
         for (const auto& [k, v] : table_at(w, *n, "[variants]")) {
-            Variant var{std::string(k.str()), defaults};
+            Variant var{std::string(k.str()), defaults, {}, {}};
             check_name(w, v, var.name, "variant name");
-            apply_flags(w, table_at(w, v, "[variants." + var.name + "]"), "[variants." + var.name + "]", &var.flags);
+            const std::string where = "[variants." + var.name + "]";
+            const toml::table& t = table_at(w, v, where);
+            apply_flags(w, t, where, &var.flags, {"hardware", "kernels"});
+            // a variant may run on some of the hardware sets / kernels only
+            auto names = [&](const char* key, auto& out, const auto& all) {
+                const toml::node* list = t.get(key);
+                if (!list) return;
+                for (const auto& name : get_strings(w, *list, where + " " + key)) {
+                    auto it = std::find_if(all.begin(), all.end(), [&](const auto& x) { return x.name == name; });
+                    if (it == all.end()) w.fail(*list, where + " " + key + ": no " + key + " entry named '" + name + "'");
+                    out.push_back(static_cast<std::size_t>(it - all.begin()));
+                }
+            };
+            names("hardware", var.hardware, s.hardware);
+            names("kernels", var.kernels, s.kernels);
             s.variants.push_back(var);
         }
     }
-    if (s.variants.empty()) s.variants.push_back({"default", defaults});
+    if (s.variants.empty()) s.variants.push_back({"default", defaults, {}, {}});
     return s;
 }
 
 std::vector<BootPlan> expand(const ExperimentSpec& s, std::uint64_t seed) {
     std::vector<BootPlan> plans;
+    auto in = [](const std::vector<std::size_t>& only, std::size_t i) {
+        return only.empty() || std::find(only.begin(), only.end(), i) != only.end();
+    };
     for (std::size_t k = 0; k < s.kernels.size(); ++k)
         for (std::size_t h = 0; h < s.hardware.size(); ++h)
             for (std::size_t v = 0; v < s.variants.size(); ++v)
-                for (int r = 1; r <= s.repetitions; ++r) {
+                for (int r = 1; r <= s.repetitions && in(s.variants[v].hardware, h) && in(s.variants[v].kernels, k); ++r) {
                     BootPlan p{k, h, v, r, ""};
                     if (s.kernels.size() > 1) p.label += s.kernels[k].name + "/";
                     if (s.hardware.size() > 1) p.label += s.hardware[h].name + "/";

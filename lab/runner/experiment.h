@@ -9,6 +9,7 @@
 //   [flags]        defaults for every variant (see BootFlags)
 //   [variants.async]
 //   [variants.scan-sync]  scsi_scan = "sync"
+//   [variants.slow]  hardware = ["slow-4"]   (a variant may run on some hardware sets/kernels only)
 //
 // Mistakes are reported as FILE:LINE: what is wrong.
 #include "runner/boot_flags.h"
@@ -37,6 +38,8 @@ struct HardwareSet {
 struct Variant {
     std::string name;
     BootFlags flags;
+    std::vector<std::size_t> hardware; // `hardware = [...]`: only these sets; empty = all
+    std::vector<std::size_t> kernels;  // `kernels = [...]`: only these kernels; empty = all
 };
 
 struct ExperimentSpec {

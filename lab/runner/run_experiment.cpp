@@ -10,6 +10,7 @@
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <thread>
 #include <unistd.h>
 
@@ -66,16 +67,19 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
         say("kernel " + k.name + ": " + (kernels.back().package.empty() ? kernels.back().image.string()
                                                                          : kernels.back().package));
     }
+    // an image per kernel and hardware set that some boot uses (slowprobe hardware, say, only
+    // exists for the patched kernel)
+    std::set<std::pair<std::size_t, std::size_t>> used;
+    for (const auto& p : expand(spec, 0)) used.insert({p.kernel, p.hardware});
     std::map<std::pair<std::size_t, std::size_t>, image::Image> images;
-    for (std::size_t k = 0; k < kernels.size(); ++k)
-        for (std::size_t h = 0; h < spec.hardware.size(); ++h) {
-            image::ImageSpec is;
-            is.modules = modules_for(spec.hardware[h].devices);
-            is.init_script = guest_init_script();
-            if (std::find(is.modules.begin(), is.modules.end(), "bootlab_slowprobe") != is.modules.end())
-                is.extra.emplace_back(std::string("lib/firmware/") + kSlowprobeFirmware, image::slowprobe_firmware());
-            images[{k, h}] = image::build_initramfs(kernels[k], is, say);
-        }
+    for (const auto& [k, h] : used) {
+        image::ImageSpec is;
+        is.modules = modules_for(spec.hardware[h].devices);
+        is.init_script = guest_init_script();
+        if (std::find(is.modules.begin(), is.modules.end(), "bootlab_slowprobe") != is.modules.end())
+            is.extra.emplace_back(std::string("lib/firmware/") + kSlowprobeFirmware, image::slowprobe_firmware());
+        images[{k, h}] = image::build_initramfs(kernels[k], is, say);
+    }
 
     ExperimentResult result;
     std::map<std::pair<std::string, int>, std::vector<store::RunInfo>> earlier;
