@@ -3,6 +3,7 @@
 #include "common/error.h"
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 
 namespace bootlab::runner {
@@ -78,7 +79,7 @@ DeviceSpec parse_device(const std::string& text) {
         const char* what = std::string(p.disk_bus) == "slowprobe" ? " devices" : " disks";
         if (d.disks > p.max_disks)
             throw Error("hardware '" + text + "': at most " + std::to_string(p.max_disks) + what);
-        if (d.disks < 1) throw Error("hardware '" + text + "': at least 1" + std::string(what));
+        if (d.disks < 1) throw Error("hardware '" + text + "': at least one" + std::string(what).substr(0, std::strlen(what) - 1));
     }
     return d;
 }

@@ -112,6 +112,19 @@ TEST(LineGrammar, Milestones) {
     EXPECT_EQ(m.text, "disks=4 want=4");
 }
 
+TEST(LineGrammar, TimedMarkersCarryTheirDuration) {
+    Event m = parse("BOOTLAB: slowprobe-ready after 525396 usecs: devices=4 strategy=async firmware=none");
+    EXPECT_EQ(m.kind, EventKind::Marker);
+    EXPECT_EQ(m.name, "slowprobe-ready");
+    EXPECT_EQ(m.duration, 525396);
+    EXPECT_EQ(m.text, "devices=4 strategy=async firmware=none");
+    EXPECT_EQ(parse("BOOTLAB: init-done").duration, -1);
+    // "after" that is not a duration stays part of the detail
+    Event d = parse("BOOTLAB: note after lunch");
+    EXPECT_EQ(d.duration, -1);
+    EXPECT_EQ(d.text, "after lunch");
+}
+
 TEST(LineGrammar, ShutdownCallbacksAreNotInitcalls) {
     parse("PM: Calling mce_syscore_shutdown+0x0/0x10", Match::None);
 }

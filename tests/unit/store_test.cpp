@@ -55,6 +55,30 @@ TEST(Schema, MigrationsInOrderGiveExactlySchemaSql) {
     EXPECT_EQ(a, b);
 }
 
+TEST(Schema, AnOlderDatabaseIsMigratedKeepingItsRuns) {
+    test::TempDir dir;
+    const auto path = dir / "old.db";
+    std::int64_t run_id = 0;
+    {
+        store::Store s(path);
+        run_id = ingest::import_file(s, test::data(test::kRealLogs[0]), {}).run_id;
+    }
+    {   // make it what bootlab wrote before migration 0002: no marker.duration_us
+        store::Db db(path.string(), store::Db::Mode::ReadWriteCreate);
+        db.exec("ALTER TABLE marker DROP COLUMN duration_us");
+        db.exec("PRAGMA user_version = 1");
+    }
+    store::Store s(path);
+    EXPECT_EQ(s.schema_version(), store::embedded_migrations().back().version);
+    model::Boot b = s.load_boot(run_id);
+    EXPECT_GT(b.markers.size(), 3u);
+    for (const auto& m : b.markers) EXPECT_FALSE(m.duration) << m.name;
+    store::Db migrated(path.string(), store::Db::Mode::ReadWriteCreate);
+    store::Db fresh((dir / "f.db").string(), store::Db::Mode::ReadWriteCreate);
+    fresh.exec(test::slurp(BOOTLAB_SCHEMA_SQL));
+    EXPECT_EQ(structure(migrated), structure(fresh));
+}
+
 TEST(Schema, NewDatabaseIsAtTheLatestVersionInWalMode) {
     test::TempDir dir;
     store::Store s(dir / "sub" / "dir" / "t.db"); // directories are created

@@ -39,6 +39,8 @@ inline const char* const kRealLogs[] = {
     "debian-6.1-q35-ahci-lsi-megasas-virtioscsi-e1000-async.log",
     "debian-6.1-q35-ahci-lsi-e1000-async-no-dyndbg.log",
     "debian-6.1-q35-ahci-lsi-e1000-async-dmesg-dump.log",
+    "async-lab-no-fastboot.log",
+    "async-lab-slowprobe-async.log",
 };
 
 } // namespace bootlab::test
