@@ -19,6 +19,7 @@ packages=(
   libboost1.81-dev libtomlplusplus-dev     # Boost.Process v2, experiment files (TOML)
   libarchive-dev libssl-dev                # guest initramfs (cpio), SHA-256
   qemu-system-x86 busybox-static kmod      # boots: the emulator, the guest's userland, depmod
+  make bc bison flex libelf-dev patch xz-utils  # patched kernels: building linux-source-6.1
   libgtest-dev libxml2-utils sqlite3       # tests: GoogleTest, xmllint, sqlite3 shell
 )
 
