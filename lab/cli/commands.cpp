@@ -165,7 +165,13 @@ int cmd_run(const Common& c, const RunCommand& rc) {
                       r.wall_us ? report::seconds(*r.wall_us).c_str() : "-", static_cast<long long>(r.id));
         std::cerr << line << (r.error.empty() ? "" : "  (" + r.error.substr(0, 100) + ")") << "\n";
     };
-    runner::ExperimentResult res = runner::run_experiment(store, spec, opt, ev, g_cancel);
+    runner::ExperimentResult res;
+    try {
+        res = runner::run_experiment(store, spec, opt, ev, g_cancel);
+    } catch (const kernel::Cancelled& e) {
+        std::cerr << "bootlab: " << e.what() << " before any boot; run it again to go on\n";
+        return 130;
+    }
     std::signal(SIGINT, SIG_DFL);
     if (!res.experiment_id) {
         std::cerr << "bootlab: no boot was stored" << (g_cancel ? " (cancelled)" : "") << "\n";
@@ -195,10 +201,19 @@ int cmd_run(const Common& c, const RunCommand& rc) {
 int cmd_kernel_build(const std::string& series, int jobs, bool force) {
     kernel::Series s = kernel::load_series(kernel::find_series(series));
     kernel::BuildOptions opt;
+    opt.cancel = &g_cancel;
+    std::signal(SIGINT, on_sigint);
+    std::signal(SIGTERM, on_sigint);
     opt.jobs = jobs;
     opt.force = force;
     opt.progress = [&](const std::string& m) { std::cerr << "  " << s.name << ": " << m << "\n"; };
-    kernel::Kernel k = kernel::series_kernel(s, opt);
+    kernel::Kernel k;
+    try {
+        k = kernel::series_kernel(s, opt);
+    } catch (const kernel::Cancelled& e) {
+        std::cerr << "bootlab: " << e.what() << "; run it again to go on where it stopped\n";
+        return 130;
+    }
     const auto entry = k.root.parent_path();
     std::cout << "series   " << s.name << " (" << s.patches.size() << " patches, " << s.dir.string() << ")\n"
               << "release  " << k.release << "\n"

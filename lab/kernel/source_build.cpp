@@ -116,7 +116,8 @@ std::string cache_key(const Series& s, const std::string& version, const std::st
 // Runs a long make, its output appended to `log`, with a progress line every few seconds.
 // `expected` is how many objects the last build of this series made (0 = not known).
 int run_make(const std::vector<std::string>& argv, const fs::path& cwd, std::ofstream& log,
-             std::size_t expected, std::size_t* objects, const Progress& progress) {
+             std::size_t expected, std::size_t* objects, const Progress& progress,
+             const std::atomic<bool>* cancel) {
     using clock = std::chrono::steady_clock;
     runner::Child child(argv, cwd);
     const auto t0 = clock::now();
@@ -124,6 +125,11 @@ int run_make(const std::vector<std::string>& argv, const fs::path& cwd, std::ofs
     std::string pending, out;
     while (true) {
         out.clear();
+        if (cancel && *cancel) {
+            child.kill_group(); // make and every compiler it started
+            child.wait();
+            throw Cancelled("kernel build cancelled");
+        }
         bool open = child.read_some(&out, std::chrono::milliseconds(500));
         log << out;
         pending += out;
@@ -337,7 +343,7 @@ Kernel series_kernel(const Series& s, const BuildOptions& opt) {
     const auto t0 = std::chrono::steady_clock::now();
     log << "\n$ make " << O << " " << localversion << " -j" << jobs << " bzImage modules\n";
     int rc = run_make({"make", O, localversion, "-j" + std::to_string(jobs), "bzImage", "modules"}, tree, log,
-                      expected, &objects, say);
+                      expected, &objects, say, opt.cancel);
     if (rc != 0)
         throw Error("building " + s.name + " failed (make exit " + std::to_string(rc) + "):\n" +
                     compiler_errors(log_file) + "full log: " + log_file.string());

@@ -15,6 +15,9 @@
 // patches, fragment and compiler version.
 #include "kernel/kernel.h"
 
+#include "common/error.h"
+
+#include <atomic>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -41,6 +44,12 @@ struct BuildOptions {
     int jobs = 0;          // make -j; 0 = all CPUs
     bool force = false;    // rebuild even if cached
     Progress progress;
+    const std::atomic<bool>* cancel = nullptr; // set (Ctrl-C): make's process group is killed and
+                                               // Cancelled thrown; the work tree stays for next time
+};
+
+struct Cancelled : Error {
+    using Error::Error;
 };
 
 // The cached kernel for these inputs, built first if needed. A patch that does not apply or a

@@ -59,6 +59,7 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
         } else if (k.source == "series") {
             kernel::BuildOptions bo;
             bo.progress = [&](const std::string& m) { say("kernel " + k.name + ": " + m); };
+            bo.cancel = &cancel;
             kernels.push_back(kernel::series_kernel(kernel::load_series(k.series), bo));
         } else {
             kernels.push_back(kernel::kernel_from_files(k.name, k.image, {}));
