@@ -157,7 +157,9 @@ int run_make(const std::vector<std::string>& argv, const fs::path& cwd, std::ofs
 }
 
 // The compiler's error lines (and what they quote), for the message; the log has the rest.
-std::string compiler_errors(const fs::path& log_file) {
+// Paths are shown relative to the kernel tree, as a kernel developer reads them.
+std::string compiler_errors(const fs::path& log_file, const fs::path& tree) {
+    const std::string prefix = tree.string() + "/";
     std::ifstream in(log_file);
     std::string line, found;
     int context = 0, taken = 0;
@@ -167,6 +169,7 @@ std::string compiler_errors(const fs::path& log_file) {
             context = 3;
         }
         if (context > 0) {
+            for (std::size_t p; (p = line.find(prefix)) != std::string::npos;) line.erase(p, prefix.size());
             found += line + "\n";
             --context;
             ++taken;
@@ -322,7 +325,8 @@ Kernel series_kernel(const Series& s, const BuildOptions& opt) {
     // Objects are reused from the last build of this series unless the source or compiler
     // changed: a patch change then rebuilds only what it touches.
     const std::string stamp = version + "\n" + compiler + "\n" + s.base + "\n" + kRecipe + "\n";
-    if (!fs::exists(obj / ".bootlab-stamp") || read_file(obj / ".bootlab-stamp") != stamp) fs::remove_all(obj);
+    const bool full = !fs::exists(obj / ".bootlab-stamp") || read_file(obj / ".bootlab-stamp") != stamp;
+    if (full) fs::remove_all(obj);
     fs::create_directories(obj);
     std::ofstream(obj / ".bootlab-stamp") << stamp;
 
@@ -338,7 +342,7 @@ Kernel series_kernel(const Series& s, const BuildOptions& opt) {
 
     const int jobs = opt.jobs > 0 ? opt.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     std::size_t expected = 0, objects = 0;
-    std::ifstream(work / "objects.last") >> expected;
+    if (full) std::ifstream(work / "objects.last") >> expected; // how many a full build compiles
     if (say) say("building " + s.name + " with make -j" + std::to_string(jobs) + " (log: " + log_file.string() + ")");
     const auto t0 = std::chrono::steady_clock::now();
     log << "\n$ make " << O << " " << localversion << " -j" << jobs << " bzImage modules\n";
@@ -346,8 +350,8 @@ Kernel series_kernel(const Series& s, const BuildOptions& opt) {
                       expected, &objects, say, opt.cancel);
     if (rc != 0)
         throw Error("building " + s.name + " failed (make exit " + std::to_string(rc) + "):\n" +
-                    compiler_errors(log_file) + "full log: " + log_file.string());
-    if (objects > 0) std::ofstream(work / "objects.last") << objects << "\n";
+                    compiler_errors(log_file, tree) + "full log: " + log_file.string());
+    if (full && objects > 0) std::ofstream(work / "objects.last") << objects << "\n";
     const auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0).count();
 
     const std::string release = trim(check_output({"make", "-s", O, localversion, "kernelrelease"},

@@ -44,5 +44,26 @@ printf '# SATA without libata: Kconfig drops it\nCONFIG_SATA_AHCI=m\n' > "$work/
 expect 1 "config:2: CONFIG_SATA_AHCI=m did not survive into the kernel config" -- kernel build "$work/bootlab-test-dropped"
 
 expect 1 "no patch series 'no-such-series'" -- kernel build no-such-series
+
+# A patch that breaks the compile: the series keeps the name async-lab, so the build reuses the
+# object tree of the real one and recompiles only the broken file (a minute, not ten).
+mkdir -p "$work/broken/async-lab"
+cp "$series"/* "$work/broken/async-lab/"
+cat > "$work/broken/async-lab/0004-break.patch" <<'PATCH'
+--- a/drivers/misc/bootlab_slowprobe.c
++++ b/drivers/misc/bootlab_slowprobe.c
+@@ -38,4 +38,5 @@
+ 
+ #define DRV_NAME "bootlab_slowprobe"
+ #define MAX_DEVICES 64
++this is not C;
+ 
+PATCH
+echo "0004-break.patch" >> "$work/broken/async-lab/series"
+expect 1 "drivers/misc/bootlab_slowprobe.c:41:9: error:" -- kernel build "$work/broken/async-lab"
+out=$("$BOOTLAB" kernel build "$work/broken/async-lab" 2>&1)
+check "compiler errors name files relative to the kernel tree" grep -q "^drivers/misc/bootlab_slowprobe.c:41:9: error:" <<<"$out"
+check "the error names the full build log, which has the compiler's error"     grep -q "error:" "$(sed -n 's/^full log: //p' <<<"$out")"
+expect 0 "release  6.1." -- kernel build async-lab   # the good build is still cached
 rm -rf "$cache"/kernels/work-bootlab-test-* "$cache"/kernels/work-bootlab-test-*.lock
 finish
