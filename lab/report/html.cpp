@@ -14,6 +14,7 @@ body { font-family: sans-serif; margin: 2em; color: #222; max-width: 1450px; }
 h1 { font-size: 1.5em; } h2 { font-size: 1.2em; margin-top: 2em; border-bottom: 1px solid #ddd; }
 table { border-collapse: collapse; margin: 0.5em 0; }
 td, th { padding: 3px 10px; border-bottom: 1px solid #eee; text-align: left; }
+td.name { white-space: nowrap; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 svg { max-width: 100%; height: auto; }
 .bad { color: #c0392b; font-weight: bold; } .good { color: #2a7d3f; }
@@ -32,9 +33,13 @@ void write_experiment_html(std::ostream& out, store::Store& store, const Experim
 
     out << "<h2>Environment</h2><table>";
     std::string kernels, created;
-    for (const auto& r : s.runs)
-        if (kernels.find(r.kernel_version) == std::string::npos && !r.kernel_version.empty())
-            kernels += (kernels.empty() ? "" : ", ") + r.kernel_version;
+    for (const auto& r : s.runs) {
+        std::string k = r.kernel_version;
+        if (!r.kernel_series.empty()) k += " (built from linux-source + kernel-patches/" + r.kernel_series + ")";
+        else if (r.kernel_origin == "distro") k += " (Debian package)";
+        if (!r.kernel_version.empty() && kernels.find(k) == std::string::npos)
+            kernels += (kernels.empty() ? "" : ", ") + k;
+    }
     if (!s.runs.empty()) created = s.runs.front().created;
     out << "<tr><th>kernel</th><td>" << e(kernels) << "</td></tr>"
         << "<tr><th>emulator</th><td>" << e(env.qemu_version) << "</td></tr>"
@@ -50,7 +55,7 @@ void write_experiment_html(std::ostream& out, store::Store& store, const Experim
             if (r.variant == v.variant) { cmdline = r.kernel_cmdline; break; }
         char cv[16];
         std::snprintf(cv, sizeof cv, "%.1f%%", 100 * v.cv);
-        out << "<tr><td>" << e(v.variant) << "</td><td class=num>" << v.runs << "</td><td class=num"
+        out << "<tr><td class=name>" << e(v.variant) << "</td><td class=num>" << v.runs << "</td><td class=num"
             << (v.ok < v.runs ? " bad" : "") << ">" << v.ok << "</td><td class=num>"
             << (v.boot_to_init.empty() ? "-" : e(seconds(v.median))) << "</td><td class=num>"
             << (v.boot_to_init.empty() ? "-" : e(seconds(v.min))) << "</td><td class=num>"
@@ -106,7 +111,7 @@ void write_experiment_html(std::ostream& out, store::Store& store, const Experim
     out << "<h2>Runs</h2><table><tr><th>run</th><th>variant</th><th>rep</th><th>status</th>"
         << "<th>boot-to-init</th><th>wall</th><th>error</th></tr>\n";
     for (const auto& r : s.runs)
-        out << "<tr><td class=num>" << r.id << "</td><td>" << e(r.variant) << "</td><td class=num>"
+        out << "<tr><td class=num>" << r.id << "</td><td class=name>" << e(r.variant) << "</td><td class=num>"
             << r.repetition << "</td><td" << (r.status == "ok" ? "" : " class=bad") << ">" << e(r.status)
             << "</td><td class=num>" << e(seconds(r.metrics.boot_to_init)) << "</td><td class=num>"
             << (r.wall_us ? e(seconds(*r.wall_us)) : "-") << "</td><td>" << e(r.error) << "</td></tr>\n";

@@ -100,13 +100,13 @@ void print_slowprobe_table(std::ostream& out, const SlowprobeTable& t) {
 
 void write_slowprobe_table_html(std::ostream& out, const SlowprobeTable& t) {
     if (t.empty()) return;
-    out << "<h2>Slow-probe devices: all up after</h2>\n<p>Median over ok boots, from the driver's init "
+    out << "<h2 id=slowprobe>Slow-probe devices: all up after</h2>\n<p>Median over ok boots, from the driver's init "
            "to its last device up; the shape of the driver-core asynchronous probing patch's table.</p>"
            "<table><tr><th>strategy</th>";
     for (const auto& [n, fw] : t.columns) out << "<th>" << xml_escape(column_title(n, fw)) << "</th>";
     out << "</tr>\n";
     for (const auto& r : t.rows) {
-        out << "<tr><td>" << xml_escape(r) << "</td>";
+        out << "<tr><td class=name>" << xml_escape(r) << "</td>";
         for (const auto& [n, fw] : t.columns) out << "<td class=num>" << xml_escape(cell(t.median(r, n, fw))) << "</td>";
         out << "</tr>\n";
     }
