@@ -1,6 +1,8 @@
 #include "cli/commands.h"
 
 #include "common/error.h"
+#include "check/gate.h"
+#include "check/run_set.h"
 #include "ingest/ingest.h"
 #include "kernel/source_build.h"
 #include "report/export.h"
@@ -18,6 +20,8 @@
 #include <fstream>
 #include <iostream>
 #include <atomic>
+#include <functional>
+#include <sstream>
 #include <csignal>
 #include <unistd.h>
 
@@ -103,27 +107,48 @@ int cmd_show(const Common& c, std::int64_t run, bool json, std::size_t limit) {
     return 0;
 }
 
-int cmd_export(const Common& c, std::int64_t run, const std::string& format, const std::string& out) {
-    report::ExportFormat f = report::parse_export_format(format);
-    store::Store store = open_store(c);
-    store::RunInfo info = store.require_run(run);
-    model::Boot boot = store.load_boot(run);
+namespace {
+// Writes beside the target and renames: a failed write never leaves half a file. "-" is stdout.
+void write_atomically(const std::string& out, const std::function<void(std::ostream&)>& write) {
     if (out == "-") {
-        report::write_export(std::cout, f, info, boot);
-        return 0;
+        write(std::cout);
+        return;
     }
-    // Write beside the target and rename: a failed export never leaves half a file.
+    std::filesystem::path p(out);
+    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
     std::string tmp = out + ".tmp";
     {
         std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
         if (!o) throw Error(out + ": cannot write: " + std::strerror(errno));
-        report::write_export(o, f, info, boot);
+        write(o);
         o.flush();
         if (!o) throw Error(out + ": write failed");
     }
     std::filesystem::rename(tmp, out);
-    std::cerr << "run " << run << " -> " << out << " (" << format << ", " << boot.spans.size()
-              << " spans)\n";
+}
+} // namespace
+
+int cmd_export(const Common& c, const ExportCommand& e) {
+    store::Store store = open_store(c);
+    if (e.format == "runs") { // a run set: a baseline for `bootlab check`
+        check::RunSet set;
+        if (!e.select.empty()) set = check::select_runs(store, e.select);
+        for (auto id : e.runs) set.runs.push_back(check::sample_of(store, store.require_run(id)));
+        if (set.runs.empty()) throw Error("export --format runs: name runs, or --select experiment:NAME");
+        if (set.description.empty()) set.description = "runs exported by bootlab";
+        write_atomically(e.out, [&](std::ostream& o) { check::write_run_set(o, set); });
+        std::cerr << set.runs.size() << " runs -> " << e.out << " (runs)\n";
+        return 0;
+    }
+    report::ExportFormat f = report::parse_export_format(e.format);
+    if (e.runs.size() != 1 || !e.select.empty())
+        throw Error("export --format " + e.format + " writes one run: name exactly one");
+    const std::int64_t run = e.runs.front();
+    store::RunInfo info = store.require_run(run);
+    model::Boot boot = store.load_boot(run);
+    write_atomically(e.out, [&](std::ostream& o) { report::write_export(o, f, info, boot); });
+    if (e.out != "-")
+        std::cerr << "run " << run << " -> " << e.out << " (" << e.format << ", " << boot.spans.size() << " spans)\n";
     return 0;
 }
 
@@ -135,23 +160,26 @@ extern "C" void on_sigint(int) {
 }
 } // namespace
 
-int cmd_run(const Common& c, const RunCommand& rc) {
-    runner::ExperimentSpec spec = runner::load_experiment(rc.experiment_file);
-    if (!rc.cmdline_append.empty())
-        for (auto& v : spec.variants) v.flags.extra += (v.flags.extra.empty() ? "" : " ") + rc.cmdline_append;
-    store::Store store = open_store(c);
+namespace {
+// Boots an experiment (resuming or reusing stored boots unless fresh), one line per boot.
+struct Booted {
+    runner::ExperimentResult result;
+    int exit_code = 0; // for `bootlab run`: 0 all ok, 1 a boot failed, 130 cancelled
+};
+Booted boot_experiment(store::Store& store, const runner::ExperimentSpec& spec, const RunCommand& rc,
+                       const std::string& origin) {
     std::signal(SIGINT, on_sigint);
     std::signal(SIGTERM, on_sigint);
-
-    const std::size_t planned = runner::expand(spec, 0).size();
     std::cerr << "experiment " << spec.name << ": " << spec.kernels.size() << " kernel(s), "
               << spec.hardware.size() << " hardware set(s), " << spec.variants.size() << " variant(s), "
-              << spec.repetitions << " repetitions: " << planned << " boots, " << rc.jobs << " at a time\n";
+              << spec.repetitions << " repetitions: " << runner::expand(spec, 0).size() << " boots, " << rc.jobs
+              << " at a time\n";
     runner::RunOptions opt;
     opt.jobs = rc.jobs;
     opt.fresh = rc.fresh;
     opt.seed = rc.seed;
     opt.hang = rc.hang;
+    opt.origin = origin;
     runner::RunEvents ev;
     ev.message = [](const std::string& m) { std::cerr << "  " << m << "\n"; };
     ev.starting = [&](const runner::BootPlan& p, const std::vector<std::string>& argv) {
@@ -165,37 +193,122 @@ int cmd_run(const Common& c, const RunCommand& rc) {
                       r.wall_us ? report::seconds(*r.wall_us).c_str() : "-", static_cast<long long>(r.id));
         std::cerr << line << (r.error.empty() ? "" : "  (" + r.error.substr(0, 100) + ")") << "\n";
     };
-    runner::ExperimentResult res;
+    Booted b;
     try {
-        res = runner::run_experiment(store, spec, opt, ev, g_cancel);
+        b.result = runner::run_experiment(store, spec, opt, ev, g_cancel);
     } catch (const kernel::Cancelled& e) {
         std::cerr << "bootlab: " << e.what() << " before any boot; run it again to go on\n";
-        return 130;
+        b.exit_code = 130;
+        return b;
     }
     std::signal(SIGINT, SIG_DFL);
-    if (!res.experiment_id) {
+    if (!b.result.experiment_id) {
         std::cerr << "bootlab: no boot was stored" << (g_cancel ? " (cancelled)" : "") << "\n";
-        return g_cancel ? 130 : 1;
+        b.exit_code = g_cancel ? 130 : 1;
+    } else if (b.result.cancelled) {
+        std::cerr << "bootlab: cancelled; running the same file again resumes it\n";
+        b.exit_code = 130;
+    } else {
+        b.exit_code = b.result.failed ? 1 : 0;
     }
-    report::ExperimentSummary sum = report::summarize(store, res.experiment_id);
+    return b;
+}
+
+report::Environment environment(const std::string& experiment_file, std::string verdict_html = {}) {
+    return {runner::qemu_version(), runner::hostname(), experiment_file, std::move(verdict_html)};
+}
+
+runner::ExperimentSpec load_spec(const std::string& file, const std::string& cmdline_append) {
+    runner::ExperimentSpec spec = runner::load_experiment(file);
+    if (!cmdline_append.empty())
+        for (auto& v : spec.variants) v.flags.extra += (v.flags.extra.empty() ? "" : " ") + cmdline_append;
+    return spec;
+}
+} // namespace
+
+int cmd_run(const Common& c, const RunCommand& rc) {
+    runner::ExperimentSpec spec = load_spec(rc.experiment_file, rc.cmdline_append);
+    store::Store store = open_store(c);
+    Booted b = boot_experiment(store, spec, rc, "cli");
+    if (!b.result.experiment_id) return b.exit_code;
+    report::ExperimentSummary sum = report::summarize(store, b.result.experiment_id);
     std::cout << "\n";
     report::print_summary(std::cout, sum);
     if (!rc.no_report) {
         std::string path = rc.report.empty()
-            ? "bootlab-report/" + spec.name + "-" + std::to_string(res.experiment_id) + ".html" : rc.report;
-        std::filesystem::path p(path);
-        if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
-        std::ofstream out(path + ".tmp");
-        report::write_experiment_html(out, store, sum, {runner::qemu_version(), runner::hostname(), spec.file.string()});
-        out.close();
-        std::filesystem::rename(path + ".tmp", path);
+            ? "bootlab-report/" + spec.name + "-" + std::to_string(b.result.experiment_id) + ".html" : rc.report;
+        write_atomically(path, [&](std::ostream& o) {
+            report::write_experiment_html(o, store, sum, environment(spec.file.string()));
+        });
         std::cout << "\nreport: " << path << "\n";
     }
-    if (res.cancelled) {
-        std::cerr << "bootlab: cancelled; `bootlab run " << rc.experiment_file << "` resumes it\n";
-        return 130;
+    return b.exit_code;
+}
+
+int cmd_report(const Common& c, std::int64_t experiment, const std::string& out) {
+    store::Store store = open_store(c);
+    report::ExperimentSummary sum = report::summarize(store, experiment);
+    if (sum.runs.empty()) throw Error("experiment " + std::to_string(experiment) + ": no such experiment in the database");
+    write_atomically(out, [&](std::ostream& o) { report::write_experiment_html(o, store, sum, environment("")); });
+    if (out != "-") std::cerr << "experiment " << experiment << " -> " << out << "\n";
+    return 0;
+}
+
+int cmd_check(const Common& c, const CheckCommand& k) try {
+    store::Store store = open_store(c);
+    check::RunSet candidate;
+    std::int64_t experiment_id = 0;
+    std::string file;
+    if (!k.candidate.empty()) {
+        candidate = check::select_runs(store, k.candidate);
+    } else {
+        if (k.experiment_file.empty()) throw Error("check: name an experiment file to boot, or --candidate RUNS");
+        runner::ExperimentSpec spec = load_spec(k.experiment_file, k.cmdline_append);
+        if (k.repetitions > 0) spec.repetitions = k.repetitions;
+        file = spec.file.string();
+        RunCommand rc;
+        rc.jobs = k.jobs;
+        rc.fresh = !k.reuse;
+        Booted b = boot_experiment(store, spec, rc, "ci");
+        if (b.exit_code == 130) return 130;
+        if (!b.result.experiment_id) return 2;
+        experiment_id = b.result.experiment_id;
+        candidate = check::experiment_runs(store, experiment_id);
+        std::cout << "\n";
     }
-    return res.failed ? 1 : 0;
+    std::vector<std::int64_t> exclude;
+    for (const auto& r : candidate.runs) exclude.push_back(r.id);
+    check::RunSet baseline = check::select_runs(store, k.baseline, exclude);
+    check::GateOptions opt;
+    opt.max_regression = k.max_regression;
+    opt.alpha = k.alpha;
+    check::GateResult g = check::run_gate(baseline, candidate, opt);
+    check::print_gate(std::cout, g);
+    if (!k.junit.empty()) {
+        write_atomically(k.junit, [&](std::ostream& o) { check::write_junit(o, g); });
+        std::cout << "junit: " << k.junit << "\n";
+    }
+    if (!experiment_id) { // compared stored runs: report on their experiment, if they have one
+        for (const auto& r : candidate.runs) {
+            auto info = store.run(r.id);
+            std::int64_t e = info ? info->experiment_id : 0;
+            if (experiment_id == 0) experiment_id = e;
+            else if (e != experiment_id) { experiment_id = 0; break; }
+        }
+    }
+    if (!k.report.empty() && experiment_id) {
+        std::ostringstream verdict;
+        check::write_gate_html(verdict, g);
+        report::ExperimentSummary sum = report::summarize(store, experiment_id);
+        write_atomically(k.report, [&](std::ostream& o) {
+            report::write_experiment_html(o, store, sum, environment(file, verdict.str()));
+        });
+        std::cout << "report: " << k.report << "\n";
+    }
+    return g.exit_code();
+} catch (const Error& e) {
+    std::cerr << "bootlab: " << e.what() << "\n";
+    return 2; // could not decide
 }
 
 int cmd_kernel_build(const std::string& series, int jobs, bool force) {

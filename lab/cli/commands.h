@@ -15,7 +15,32 @@ int cmd_import(const Common& c, const std::vector<std::string>& files, const std
                const std::string& variant);
 int cmd_runs(const Common& c, bool json);
 int cmd_show(const Common& c, std::int64_t run, bool json, std::size_t limit);
-int cmd_export(const Common& c, std::int64_t run, const std::string& format, const std::string& out);
+struct ExportCommand {
+    std::vector<std::int64_t> runs;
+    std::string select;    // run selector (experiment:NAME, ...) for --format runs
+    std::string format;    // perfetto | csv | svg | runs
+    std::string out;       // file, - for stdout
+};
+int cmd_export(const Common& c, const ExportCommand& e);
+
+// The HTML report of a stored experiment.
+int cmd_report(const Common& c, std::int64_t experiment, const std::string& out);
+
+struct CheckCommand {
+    std::string experiment_file; // booted (or reused with --reuse) unless candidate is given
+    std::string baseline;        // run selector or exported file
+    std::string candidate;       // run selector: compare stored runs, boot nothing
+    double max_regression = 0.03;
+    double alpha = 0.05;
+    int repetitions = 0;         // overrides the experiment's
+    bool reuse = false;          // reuse stored boots of the same experiment file
+    int jobs = 1;
+    std::string junit, report;
+    std::string cmdline_append;
+};
+// Exit: 0 no regression, 1 regression, 2 could not decide (too few boots, variants that do not
+// match) or error.
+int cmd_check(const Common& c, const CheckCommand& k);
 struct RunCommand {
     std::string experiment_file;
     int jobs = 1;

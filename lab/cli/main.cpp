@@ -3,6 +3,7 @@
 #include "common/error.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <iostream>
 
 int main(int argc, char** argv) {
@@ -35,11 +36,35 @@ int main(int argc, char** argv) {
     show->add_option("--limit", limit, "spans to list (default 30)");
     show->add_flag("--all", all, "list every span");
 
-    std::string format, out;
-    auto* exp = app.add_subcommand("export", "write a run as a Perfetto trace, CSV or SVG");
-    exp->add_option("run", run_id, "run id")->required();
-    exp->add_option("--format,-f", format, "perfetto | csv | svg")->required();
-    exp->add_option("-o,--output", out, "output file, - for stdout")->required();
+    ExportCommand ec;
+    auto* exp = app.add_subcommand("export", "write a run as a Perfetto trace, CSV or SVG, or runs as a run set");
+    exp->add_option("runs", ec.runs, "run id(s)");
+    exp->add_option("--select", ec.select, "runs for --format runs: experiment:NAME|ID, runs:1-5, kernel:NAME");
+    exp->add_option("--format,-f", ec.format, "perfetto | csv | svg (one run) | runs (a baseline for `check`)")->required();
+    exp->add_option("-o,--output", ec.out, "output file, - for stdout")->required();
+
+    std::int64_t experiment_id = 0;
+    std::string report_out;
+    auto* rep = app.add_subcommand("report", "write the self-contained HTML report of a stored experiment");
+    rep->add_option("experiment", experiment_id, "experiment id (see `bootlab runs`)")->required();
+    rep->add_option("-o,--output", report_out, "HTML file, - for stdout")->required();
+
+    CheckCommand kc;
+    std::string max_regression = "3%";
+    auto* chk = app.add_subcommand("check", "the regression gate: boot an experiment, compare with a baseline; "
+                                            "exit 0 no regression, 1 regression, 2 could not decide");
+    chk->add_option("experiment", kc.experiment_file, "experiment file to boot (not with --candidate)");
+    chk->add_option("--baseline", kc.baseline, "experiment:NAME|ID, runs:LIST, kernel:NAME, or a file from "
+                                               "`bootlab export --format runs`")->required();
+    chk->add_option("--candidate", kc.candidate, "compare these stored runs instead of booting");
+    chk->add_option("--max-regression", max_regression, "largest slowdown let through (default 3%)");
+    chk->add_option("--alpha", kc.alpha, "family-wise significance level (default 0.05)")->check(CLI::Range(1e-6, 0.5));
+    chk->add_option("--repetitions", kc.repetitions, "boots per variant (overrides the file)")->check(CLI::Range(1, 1000));
+    chk->add_flag("--reuse", kc.reuse, "reuse stored boots of this experiment file instead of booting anew");
+    chk->add_option("--jobs,-j", kc.jobs, "boots at a time (default 1)")->check(CLI::Range(1, 64));
+    chk->add_option("--junit", kc.junit, "write JUnit XML here");
+    chk->add_option("--report", kc.report, "write the HTML report here");
+    chk->add_option("--cmdline-append", kc.cmdline_append, "extra kernel arguments for every boot");
 
     RunCommand rc;
     auto* run = app.add_subcommand("run", "boot an experiment (TOML): kernels x hardware x flags x repetitions");
@@ -80,7 +105,21 @@ int main(int argc, char** argv) {
         if (*runs) return cmd_runs(common, json);
         if (*run) return cmd_run(common, rc);
         if (*show) return cmd_show(common, run_id, json, all ? 0 : limit);
-        if (*exp) return cmd_export(common, run_id, format, out);
+        if (*exp) return cmd_export(common, ec);
+        if (*rep) return cmd_report(common, experiment_id, report_out);
+        if (*chk) {
+            std::string v = max_regression;
+            bool percent = !v.empty() && v.back() == '%';
+            if (percent) v.pop_back();
+            char* end = nullptr;
+            double x = std::strtod(v.c_str(), &end);
+            if (v.empty() || *end || x < 0) {
+                std::cerr << "bootlab: --max-regression " << max_regression << ": expected e.g. 3% or 0.03\n";
+                return 2;
+            }
+            kc.max_regression = percent ? x / 100 : x;
+            return cmd_check(common, kc);
+        }
         if (*logcmd) return cmd_log(common, run_id);
         if (*reparse) return cmd_reparse(common, reparse_ids);
         if (*kbuild) return cmd_kernel_build(series, kjobs, force);

@@ -46,6 +46,7 @@ void write_experiment_html(std::ostream& out, store::Store& store, const Experim
         << "<tr><th>host</th><td>" << e(env.host) << "</td></tr>"
         << "<tr><th>experiment file</th><td>" << e(env.experiment_file) << "</td></tr>"
         << "<tr><th>started</th><td>" << e(created) << "</td></tr></table>\n";
+    out << env.verdict_html;
 
     out << "<h2>Boot-to-init per variant</h2><table><tr><th>variant</th><th>runs</th><th>ok</th>"
         << "<th>median</th><th>min</th><th>max</th><th>CV</th><th>init-done (median)</th><th>kernel command line</th></tr>\n";

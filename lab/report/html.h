@@ -13,6 +13,7 @@ struct Environment {
     std::string qemu_version;
     std::string host;
     std::string experiment_file;
+    std::string verdict_html; // the regression gate's section, shown first (bootlab check)
 };
 
 void write_experiment_html(std::ostream& out, store::Store& store, const ExperimentSummary& s,

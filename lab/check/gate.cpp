@@ -1,0 +1,336 @@
+#include "check/gate.h"
+
+#include "report/escape.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <set>
+
+namespace bootlab::check {
+
+const char* to_string(Verdict v) {
+    switch (v) {
+    case Verdict::Ok: return "ok";
+    case Verdict::Regression: return "REGRESSION";
+    case Verdict::NotEnough: return "not enough repetitions";
+    }
+    return "?";
+}
+
+namespace {
+
+using Samples = std::map<std::string, std::vector<const RunSample*>>; // variant -> runs
+
+Samples by_variant(const RunSet& s) {
+    Samples m;
+    for (const auto& r : s.runs) m[r.variant].push_back(&r);
+    return m;
+}
+
+std::vector<double> values(const std::vector<const RunSample*>& runs,
+                           std::optional<model::Micros> RunSample::*metric) {
+    std::vector<double> v;
+    for (const auto* r : runs)
+        if (r->*metric) v.push_back(static_cast<double>(*(r->*metric)));
+    return v;
+}
+
+std::string secs(double us) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.3f s", us / 1e6);
+    return b;
+}
+
+std::string ms_signed(double us) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%+.1f ms", us / 1e3);
+    return b;
+}
+
+std::string pct(double r) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%+.1f%%", 100 * r);
+    return b;
+}
+
+std::string num(double p) {
+    char b[32];
+    std::snprintf(b, sizeof b, p < 0.001 ? "%.1e" : "%.3f", p);
+    return b;
+}
+
+} // namespace
+
+GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateOptions& opt) {
+    GateResult g;
+    g.baseline = baseline.description;
+    g.candidate = candidate.description;
+    g.options = opt;
+    Samples base = by_variant(baseline), cand = by_variant(candidate);
+    // Variants pair by name; two sets of one variant each pair whatever their names.
+    std::vector<std::pair<std::string, std::string>> pairs; // candidate variant, baseline variant
+    if (base.size() == 1 && cand.size() == 1) {
+        pairs.emplace_back(cand.begin()->first, base.begin()->first);
+    } else {
+        for (const auto& [v, runs] : cand) {
+            if (base.count(v)) pairs.emplace_back(v, v);
+            else g.problems.push_back("variant '" + v + "' is not in the baseline");
+        }
+    }
+    const std::pair<const char*, std::optional<model::Micros> RunSample::*> metrics[] = {
+        {"boot-to-init", &RunSample::boot_to_init}, {"init-done", &RunSample::init_done}};
+    for (const auto& [cv, bv] : pairs)
+        for (const auto& [name, field] : metrics) {
+            MetricCheck m;
+            m.variant = cv;
+            m.metric = name;
+            m.baseline = values(base[bv], field);
+            m.candidate = values(cand[cv], field);
+            if (m.baseline.empty() && m.candidate.empty()) continue; // e.g. no init-done marker
+            g.metrics.push_back(std::move(m));
+        }
+
+    // What moved: per variant, the spans whose median grew most. Those that grew by more than
+    // the limit (relative to the whole boot) are tested with the metrics.
+    for (const auto& [cv, bv] : pairs) {
+        double boot = 0;
+        for (const auto& m : g.metrics)
+            if (m.variant == cv && !m.baseline.empty())
+                boot = std::max(boot, stats::median(m.baseline)); // init-done if there, else boot-to-init
+        std::set<std::string> names;
+        for (const auto* r : cand[cv])
+            for (const auto& [fn, us] : r->spans) names.insert(fn);
+        std::vector<SpanMove> moves;
+        for (const auto& fn : names) {
+            std::vector<double> b, c;
+            for (const auto* r : base[bv]) if (auto it = r->spans.find(fn); it != r->spans.end()) b.push_back(static_cast<double>(it->second));
+            for (const auto* r : cand[cv]) if (auto it = r->spans.find(fn); it != r->spans.end()) c.push_back(static_cast<double>(it->second));
+            if (b.empty() || c.empty()) continue;
+            SpanMove s{cv, fn, stats::median(b), stats::median(c), stats::mann_whitney(b, c).p_greater,
+                       b.size(), c.size(), false, false};
+            s.tested = boot > 0 && s.delta() > opt.max_regression * boot;
+            if (s.delta() > 0) moves.push_back(s);
+        }
+        std::sort(moves.begin(), moves.end(), [](const auto& x, const auto& y) { return x.delta() > y.delta(); });
+        std::size_t keep = 0;
+        while (keep < moves.size() && (keep < opt.spans || moves[keep].tested)) ++keep;
+        moves.resize(keep);
+        g.spans.insert(g.spans.end(), moves.begin(), moves.end());
+    }
+
+    // Holm over every comparison: its first threshold is alpha / k. Sizes that cannot reach it
+    // cannot decide anything.
+    std::size_t family = g.metrics.size();
+    for (const auto& s : g.spans) family += s.tested;
+    const double first_threshold = opt.alpha / static_cast<double>(std::max<std::size_t>(1, family));
+    std::vector<double> ps;
+    std::vector<std::size_t> tested;
+    for (std::size_t i = 0; i < g.metrics.size(); ++i) {
+        MetricCheck& m = g.metrics[i];
+        const std::size_t n = m.baseline.size(), k = m.candidate.size();
+        if (n < 2 || k < 2 || stats::smallest_p(n, k) > first_threshold) {
+            m.verdict = Verdict::NotEnough;
+            char b[200];
+            std::snprintf(b, sizeof b, "%zu vs %zu boots: the smallest p-value they can give is %s, above %s "
+                          "(alpha %.3g over %zu comparisons); boot more repetitions",
+                          n, k, num(n && k ? stats::smallest_p(n, k) : 1).c_str(), num(first_threshold).c_str(),
+                          opt.alpha, family);
+            m.note = b;
+            if (n) m.baseline_median = stats::median(m.baseline);
+            if (k) m.candidate_median = stats::median(m.candidate);
+            continue;
+        }
+        m.baseline_median = stats::median(m.baseline);
+        m.candidate_median = stats::median(m.candidate);
+        m.shift = stats::hodges_lehmann(m.baseline, m.candidate);
+        m.relative = m.baseline_median > 0 ? m.shift / m.baseline_median : 0;
+        m.interval = stats::bootstrap_median_difference(m.baseline, m.candidate);
+        m.p = stats::mann_whitney(m.baseline, m.candidate).p_greater;
+        ps.push_back(m.p);
+        tested.push_back(i);
+    }
+    for (const auto& s : g.spans)
+        if (s.tested) {
+            if (stats::smallest_p(s.n_baseline, s.n_candidate) > first_threshold) continue; // cannot decide
+            ps.push_back(s.p);
+        }
+    const std::vector<bool> sig = stats::holm(ps, opt.alpha);
+    for (std::size_t j = 0; j < tested.size(); ++j) {
+        MetricCheck& m = g.metrics[tested[j]];
+        m.significant = sig[j];
+        const bool big = m.relative > opt.max_regression;
+        m.verdict = m.significant && big ? Verdict::Regression : Verdict::Ok;
+        if (m.significant && !big) m.note = "slower, but by less than " + pct(opt.max_regression).substr(1);
+        else if (!m.significant && big) m.note = "larger than the limit, but not significant: noise cannot be ruled out";
+    }
+    std::size_t j = tested.size();
+    for (auto& s : g.spans)
+        if (s.tested && stats::smallest_p(s.n_baseline, s.n_candidate) <= first_threshold) s.significant = sig[j++];
+
+    // The verdict: any regression fails; otherwise anything undecided (or not comparable) is 2.
+    const MetricCheck* worst = nullptr;
+    const SpanMove* worst_span = nullptr;
+    for (const auto& sp : g.spans)
+        if (sp.significant && (!worst_span || sp.delta() > worst_span->delta())) worst_span = &sp;
+    bool undecided = !g.problems.empty() || g.metrics.empty();
+    for (const auto& m : g.metrics) {
+        if (m.verdict == Verdict::Regression && (!worst || m.relative > worst->relative)) worst = &m;
+        if (m.verdict == Verdict::NotEnough) undecided = true;
+    }
+    if (!worst && worst_span) {
+        g.verdict = Verdict::Regression;
+        g.summary = "REGRESSION: span " + worst_span->name + " of " + worst_span->variant + " " +
+                    ms_signed(worst_span->delta()) + " (" + secs(worst_span->baseline_median) + " -> " +
+                    secs(worst_span->candidate_median) + ", p = " + num(worst_span->p) + "), more than " +
+                    pct(opt.max_regression).substr(1) + " of the boot";
+    } else if (worst) {
+        g.verdict = Verdict::Regression;
+        g.summary = "REGRESSION: " + worst->metric + " of " + worst->variant + " " + pct(worst->relative) + " (" +
+                    secs(worst->baseline_median) + " -> " + secs(worst->candidate_median) + ", p = " + num(worst->p) +
+                    "), more than the " + pct(opt.max_regression).substr(1) + " allowed";
+        for (const auto& s : g.spans)
+            if (s.variant == worst->variant) {
+                g.summary += "; slowest-growing span: " + s.name + " " + ms_signed(s.delta());
+                break;
+            }
+    } else if (undecided) {
+        g.verdict = Verdict::NotEnough;
+        g.summary = g.metrics.empty() ? "could not decide: nothing to compare" : "could not decide: " +
+                    (g.problems.empty() ? std::string("not enough repetitions") : g.problems.front());
+    } else {
+        g.verdict = Verdict::Ok;
+        g.summary = "no regression beyond " + pct(opt.max_regression).substr(1) + " in " +
+                    std::to_string(g.metrics.size()) + " comparisons";
+    }
+    return g;
+}
+
+void print_gate(std::ostream& out, const GateResult& g) {
+    out << "baseline:  " << g.baseline << "\ncandidate: " << g.candidate << "\n";
+    char line[400];
+    std::string variant;
+    for (const auto& m : g.metrics) {
+        if (m.variant != variant) {
+            variant = m.variant;
+            out << "\nvariant " << variant << "\n";
+        }
+        if (m.verdict == Verdict::NotEnough) {
+            std::snprintf(line, sizeof line, "  %-13s %s\n", m.metric.c_str(), m.note.c_str());
+        } else {
+            std::snprintf(line, sizeof line,
+                          "  %-13s %s -> %s (n=%zu/%zu)  shift %s %s [95%% CI %s .. %s]  p=%s  %s%s%s\n",
+                          m.metric.c_str(), secs(m.baseline_median).c_str(), secs(m.candidate_median).c_str(),
+                          m.baseline.size(), m.candidate.size(), ms_signed(m.shift).c_str(), pct(m.relative).c_str(),
+                          ms_signed(m.interval.low).c_str(), ms_signed(m.interval.high).c_str(), num(m.p).c_str(),
+                          to_string(m.verdict), m.note.empty() ? "" : ": ", m.note.c_str());
+        }
+        out << line;
+        bool last_of_variant = &m == &g.metrics.back() || (&m + 1)->variant != m.variant;
+        if (last_of_variant) {
+            bool any = false;
+            for (const auto& s : g.spans) {
+                if (s.variant != m.variant) continue;
+                if (!any) out << "  spans that grew most (median):\n";
+                any = true;
+                std::snprintf(line, sizeof line, "    %12s  %s  (p=%s%s)\n", ms_signed(s.delta()).c_str(), s.name.c_str(),
+                              num(s.p).c_str(), !s.tested ? ", under the limit: not tested"
+                                                : s.significant ? ": REGRESSION" : ", not significant");
+                out << line;
+            }
+        }
+    }
+    for (const auto& p : g.problems) out << "\nproblem: " << p << "\n";
+    out << "\nverdict: " << g.summary << "\n";
+}
+
+void write_junit(std::ostream& out, const GateResult& g) {
+    using report::xml_escape;
+    int failures = 0, skipped = 0, tests = static_cast<int>(g.metrics.size());
+    for (const auto& m : g.metrics) {
+        failures += m.verdict == Verdict::Regression;
+        skipped += m.verdict == Verdict::NotEnough;
+    }
+    for (const auto& s : g.spans) {
+        tests += s.tested;
+        failures += s.significant;
+    }
+    out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"bootlab check\" tests=\""
+        << tests << "\" failures=\"" << failures << "\">\n<testsuite name=\"bootlab check: "
+        << xml_escape(g.candidate) << " vs " << xml_escape(g.baseline) << "\" tests=\"" << tests
+        << "\" failures=\"" << failures << "\" skipped=\"" << skipped << "\">\n";
+    for (const auto& m : g.metrics) {
+        out << "  <testcase classname=\"bootlab." << xml_escape(m.variant) << "\" name=\"" << xml_escape(m.metric)
+            << "\" time=\"" << m.candidate_median / 1e6 << "\">\n";
+        const std::string detail = secs(m.baseline_median) + " -> " + secs(m.candidate_median) + ", shift " +
+                                   ms_signed(m.shift) + " " + pct(m.relative) + ", p = " + num(m.p) +
+                                   (m.note.empty() ? "" : "; " + m.note);
+        if (m.verdict == Verdict::Regression)
+            out << "    <failure message=\"" << xml_escape(m.metric + " " + pct(m.relative)) << "\">"
+                << xml_escape(detail) << "</failure>\n";
+        else if (m.verdict == Verdict::NotEnough)
+            out << "    <skipped message=\"" << xml_escape(m.note) << "\"/>\n";
+        else
+            out << "    <system-out>" << xml_escape(detail) << "</system-out>\n";
+        out << "  </testcase>\n";
+    }
+    for (const auto& s : g.spans) {
+        if (!s.tested) continue;
+        const std::string detail = secs(s.baseline_median) + " -> " + secs(s.candidate_median) + ", " +
+                                   ms_signed(s.delta()) + ", p = " + num(s.p);
+        out << "  <testcase classname=\"bootlab." << xml_escape(s.variant) << ".span\" name=\"" << xml_escape(s.name)
+            << "\" time=\"" << s.candidate_median / 1e6 << "\">\n";
+        if (s.significant)
+            out << "    <failure message=\"" << xml_escape(s.name + " " + ms_signed(s.delta())) << "\">"
+                << xml_escape(detail) << "</failure>\n";
+        else
+            out << "    <system-out>" << xml_escape(detail + ", not significant") << "</system-out>\n";
+        out << "  </testcase>\n";
+    }
+    for (const auto& p : g.problems)
+        out << "  <testcase classname=\"bootlab\" name=\"variants\"><skipped message=\"" << xml_escape(p)
+            << "\"/></testcase>\n";
+    out << "</testsuite>\n</testsuites>\n";
+}
+
+void write_gate_html(std::ostream& out, const GateResult& g) {
+    using report::xml_escape;
+    const char* cls = g.verdict == Verdict::Ok ? "good" : "bad";
+    out << "<h2>Verdict</h2>\n<p class=" << cls << ">" << xml_escape(g.summary) << "</p>\n<p>Baseline: "
+        << xml_escape(g.baseline) << "<br>Candidate: " << xml_escape(g.candidate) << "<br>One-sided Mann-Whitney "
+        << "U per metric, Holm over all " << g.metrics.size() << " comparisons at alpha " << g.options.alpha
+        << "; a regression must also exceed " << xml_escape(pct(g.options.max_regression).substr(1))
+        << ". Shift: Hodges-Lehmann; interval: bootstrap 95% of the median difference.</p>\n"
+        << "<table><tr><th>variant</th><th>metric</th><th>baseline</th><th>candidate</th><th>n</th><th>shift</th>"
+           "<th>95% interval</th><th>p</th><th>verdict</th></tr>\n";
+    for (const auto& m : g.metrics) {
+        out << "<tr><td class=name>" << xml_escape(m.variant) << "</td><td>" << m.metric << "</td><td class=num>"
+            << secs(m.baseline_median) << "</td><td class=num>" << secs(m.candidate_median) << "</td><td class=num>"
+            << m.baseline.size() << "/" << m.candidate.size() << "</td>";
+        if (m.verdict == Verdict::NotEnough) {
+            out << "<td colspan=3></td>";
+        } else {
+            out << "<td class=num>" << xml_escape(ms_signed(m.shift) + " " + pct(m.relative)) << "</td><td class=num>"
+                << xml_escape(ms_signed(m.interval.low) + " .. " + ms_signed(m.interval.high)) << "</td><td class=num>"
+                << num(m.p) << "</td>";
+        }
+        out << "<td class=" << (m.verdict == Verdict::Ok ? "good" : "bad") << ">" << xml_escape(to_string(m.verdict))
+            << (m.note.empty() ? "" : ": " + xml_escape(m.note)) << "</td></tr>\n";
+    }
+    out << "</table>\n";
+    if (!g.spans.empty()) {
+        out << "<h3>Spans that grew most (median)</h3><table><tr><th>variant</th><th>span</th>"
+               "<th>baseline</th><th>candidate</th><th>change</th><th>p</th><th>gate</th></tr>\n";
+        for (const auto& s : g.spans)
+            out << "<tr><td class=name>" << xml_escape(s.variant) << "</td><td>" << xml_escape(s.name)
+                << "</td><td class=num>" << secs(s.baseline_median) << "</td><td class=num>" << secs(s.candidate_median)
+                << "</td><td class=num>" << xml_escape(ms_signed(s.delta())) << "</td><td class=num>" << num(s.p)
+                << "</td><td" << (s.significant ? " class=bad>REGRESSION" : s.tested ? ">not significant" : ">under the limit")
+                << "</td></tr>\n";
+        out << "</table>\n";
+    }
+    for (const auto& p : g.problems) out << "<p class=bad>" << xml_escape(p) << "</p>\n";
+}
+
+} // namespace bootlab::check

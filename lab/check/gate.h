@@ -1,0 +1,69 @@
+#pragma once
+// The regression gate: a candidate run set against a baseline, per variant, with a one-sided
+// Mann-Whitney test, Holm over every comparison made, and a minimum effect: a regression is
+// significant AND larger than --max-regression.
+//   - boot-to-init and init-done (the named intervals a boot is judged by): larger by more than
+//     max-regression of their baseline median;
+//   - spans (per function): those whose median grew by more than max-regression of the boot
+//     (init-done, else boot-to-init) are tested too. A 300 ms slower initcall is a regression
+//     even when the whole boot is too noisy to show it; spans that moved less are listed, not
+//     tested (testing hundreds of spans would drown the real ones in the correction).
+// Too few boots to ever reach significance is "not enough repetitions", never a guess.
+#include "check/run_set.h"
+#include "stats/stats.h"
+
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace bootlab::check {
+
+struct GateOptions {
+    double max_regression = 0.03; // relative: 3%
+    double alpha = 0.05;          // family-wise, over all metrics of all variants
+    std::size_t spans = 5;        // spans to list per variant
+};
+
+enum class Verdict { Ok, Regression, NotEnough };
+const char* to_string(Verdict v);
+
+struct MetricCheck {
+    std::string variant, metric;           // metric: "boot-to-init" | "init-done"
+    std::vector<double> baseline, candidate; // microseconds
+    double baseline_median = 0, candidate_median = 0;
+    double shift = 0;                      // Hodges-Lehmann, us
+    double relative = 0;                   // shift / baseline median
+    stats::Interval interval;              // bootstrap 95% of the median difference, us
+    double p = 1;                          // one-sided: candidate slower
+    bool significant = false;              // after Holm
+    Verdict verdict = Verdict::NotEnough;
+    std::string note;
+};
+
+struct SpanMove {
+    std::string variant, name;
+    double baseline_median = 0, candidate_median = 0, p = 1;
+    std::size_t n_baseline = 0, n_candidate = 0;
+    bool tested = false;       // grew by more than the limit: part of the gate
+    bool significant = false;  // after Holm, with the metrics
+    double delta() const { return candidate_median - baseline_median; }
+};
+
+struct GateResult {
+    std::string baseline, candidate;       // descriptions
+    GateOptions options;
+    std::vector<MetricCheck> metrics;
+    std::vector<SpanMove> spans;           // per variant, largest increases first
+    std::vector<std::string> problems;     // variants that could not be compared, and why
+    Verdict verdict = Verdict::NotEnough;
+    std::string summary;                   // one line
+    int exit_code() const { return verdict == Verdict::Ok ? 0 : verdict == Verdict::Regression ? 1 : 2; }
+};
+
+GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateOptions& options);
+
+void print_gate(std::ostream& out, const GateResult& r);
+void write_junit(std::ostream& out, const GateResult& r);
+void write_gate_html(std::ostream& out, const GateResult& r); // a section for the HTML report
+
+} // namespace bootlab::check

@@ -1,0 +1,153 @@
+#include "check/run_set.h"
+
+#include "common/error.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+
+namespace bootlab::check {
+
+using nlohmann::json;
+
+RunSample sample_of(store::Store& store, const store::RunInfo& r) {
+    RunSample s;
+    s.id = r.id;
+    s.experiment = r.experiment;
+    s.variant = r.variant;
+    s.kernel = r.kernel_version;
+    s.boot_to_init = r.metrics.boot_to_init;
+    s.init_done = r.metrics.init_done;
+    for (const auto& sp : store.load_boot(r.id).spans)
+        if (sp.duration) s.spans[sp.function + (sp.module.empty() ? "" : " [" + sp.module + "]")] += *sp.duration;
+    return s;
+}
+
+namespace {
+
+RunSet from_infos(store::Store& store, const std::vector<store::RunInfo>& infos, const std::string& what,
+                  const std::vector<std::int64_t>& exclude) {
+    RunSet set;
+    set.description = what;
+    for (const auto& r : infos)
+        if (r.status == "ok" && std::find(exclude.begin(), exclude.end(), r.id) == exclude.end())
+            set.runs.push_back(sample_of(store, r));
+    if (set.runs.empty()) throw Error(what + ": no ok runs to compare with");
+    return set;
+}
+
+bool all_digits(const std::string& s) { return !s.empty() && s.find_first_not_of("0123456789") == std::string::npos; }
+
+// "1-5,9" -> {1,2,3,4,5,9}
+std::vector<std::int64_t> parse_list(const std::string& list, const std::string& selector) {
+    std::vector<std::int64_t> ids;
+    std::size_t pos = 0;
+    while (pos <= list.size()) {
+        std::size_t comma = list.find(',', pos);
+        std::string item = list.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+        auto dash = item.find('-');
+        std::string lo = item.substr(0, dash), hi = dash == std::string::npos ? lo : item.substr(dash + 1);
+        if (!all_digits(lo) || !all_digits(hi) || std::stoll(hi) < std::stoll(lo) || std::stoll(hi) - std::stoll(lo) > 100000)
+            throw Error(selector + ": expected run ids such as runs:1-5,9");
+        for (auto i = std::stoll(lo); i <= std::stoll(hi); ++i) ids.push_back(i);
+        if (comma == std::string::npos) break;
+        pos = comma + 1;
+    }
+    return ids;
+}
+
+} // namespace
+
+RunSet experiment_runs(store::Store& store, std::int64_t id) {
+    auto runs = store.runs_of(id);
+    if (runs.empty()) throw Error("experiment " + std::to_string(id) + ": no such experiment in the database");
+    return from_infos(store, runs, "experiment " + runs.front().experiment + " (id " + std::to_string(id) + ")", {});
+}
+
+RunSet select_runs(store::Store& store, const std::string& sel, const std::vector<std::int64_t>& exclude) {
+    auto value = [&](const char* prefix) { return sel.substr(std::string(prefix).size()); };
+    if (sel.rfind("experiment:", 0) == 0) {
+        const std::string v = value("experiment:");
+        std::int64_t id = 0;
+        if (all_digits(v)) {
+            id = std::stoll(v);
+        } else {
+            for (const auto& r : store.runs()) // the newest experiment of that name with runs to give
+                if (r.experiment == v && r.experiment_id > id &&
+                    std::find(exclude.begin(), exclude.end(), r.id) == exclude.end())
+                    id = r.experiment_id;
+            if (id == 0) throw Error(sel + ": no experiment named '" + v + "' in the database");
+        }
+        auto runs = store.runs_of(id);
+        if (runs.empty()) throw Error(sel + ": no such experiment in the database");
+        return from_infos(store, runs, "experiment " + runs.front().experiment + " (id " + std::to_string(id) + ")", exclude);
+    }
+    if (sel.rfind("runs:", 0) == 0) {
+        std::vector<store::RunInfo> infos;
+        for (auto id : parse_list(value("runs:"), sel)) {
+            auto r = store.run(id);
+            if (!r) throw Error(sel + ": run " + std::to_string(id) + ": no such run in the database");
+            infos.push_back(*r);
+        }
+        return from_infos(store, infos, sel, exclude);
+    }
+    if (sel.rfind("kernel:", 0) == 0) {
+        const std::string v = value("kernel:");
+        std::vector<store::RunInfo> infos;
+        for (const auto& r : store.runs())
+            if (r.kernel_version == v || r.kernel_series == v) infos.push_back(r);
+        if (infos.empty()) throw Error(sel + ": no runs of a kernel '" + v + "' (a version or a patch series)");
+        return from_infos(store, infos, "kernel " + v, exclude);
+    }
+    if (std::filesystem::exists(sel)) return read_run_set(sel);
+    throw Error(sel + ": not a file, and not experiment:NAME|ID, runs:LIST or kernel:NAME");
+}
+
+void write_run_set(std::ostream& out, const RunSet& set) {
+    json runs = json::array();
+    for (const auto& r : set.runs) {
+        json j = {{"id", r.id}, {"experiment", r.experiment}, {"variant", r.variant}, {"kernel", r.kernel}};
+        j["boot_to_init_us"] = r.boot_to_init ? json(*r.boot_to_init) : json(nullptr);
+        j["init_done_us"] = r.init_done ? json(*r.init_done) : json(nullptr);
+        j["spans"] = r.spans;
+        runs.push_back(j);
+    }
+    out << json{{"format", "bootlab-runs"}, {"version", 1}, {"description", set.description}, {"runs", runs}}.dump(1)
+        << "\n";
+}
+
+RunSet read_run_set(const std::string& file) {
+    std::ifstream in(file);
+    if (!in) throw Error(file + ": cannot read");
+    json j;
+    try {
+        j = json::parse(in);
+    } catch (const json::parse_error& e) {
+        throw Error(file + ": not a bootlab run set (" + std::string(e.what()) + ")");
+    }
+    if (!j.is_object() || j.value("format", "") != "bootlab-runs")
+        throw Error(file + ": not a bootlab run set (write one with `bootlab export RUN... --format runs`)");
+    if (j.value("version", 0) != 1) throw Error(file + ": run set version " + j.value("version", json(0)).dump() + " is not 1");
+    RunSet set;
+    set.description = file;
+    try {
+        for (const auto& r : j.at("runs")) {
+            RunSample s;
+            s.id = r.at("id").get<std::int64_t>();
+            s.experiment = r.value("experiment", "");
+            s.variant = r.at("variant").get<std::string>();
+            s.kernel = r.value("kernel", "");
+            if (r.contains("boot_to_init_us") && !r["boot_to_init_us"].is_null()) s.boot_to_init = r["boot_to_init_us"].get<model::Micros>();
+            if (r.contains("init_done_us") && !r["init_done_us"].is_null()) s.init_done = r["init_done_us"].get<model::Micros>();
+            s.spans = r.value("spans", std::map<std::string, model::Micros>{});
+            set.runs.push_back(std::move(s));
+        }
+    } catch (const json::exception& e) {
+        throw Error(file + ": malformed run set (" + std::string(e.what()) + ")");
+    }
+    if (set.runs.empty()) throw Error(file + ": the run set has no runs");
+    return set;
+}
+
+} // namespace bootlab::check

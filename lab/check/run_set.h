@@ -1,0 +1,46 @@
+#pragma once
+// A set of boots to compare: what the regression gate reads of each ok run. Loaded from the
+// database by a selector, or from a file written by `bootlab export --format runs`.
+//
+//   experiment:NAME   the newest experiment of that name     experiment:ID   that experiment
+//   runs:1-5,9        these runs                             kernel:NAME     every run of a kernel
+//                                                            (version or patch series)
+//   FILE              a run set exported by `bootlab export RUN... --format runs`
+#include "model/boot.h"
+#include "store/store.h"
+
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace bootlab::check {
+
+struct RunSample {
+    std::int64_t id = 0;
+    std::string experiment;
+    std::string variant;
+    std::string kernel;                          // version
+    std::optional<model::Micros> boot_to_init, init_done;
+    std::map<std::string, model::Micros> spans;  // "function [module]" -> time in this boot (summed)
+};
+
+struct RunSet {
+    std::string description;   // what was selected, for messages: "experiment default (id 3)"
+    std::vector<RunSample> runs; // ok runs only
+};
+
+RunSample sample_of(store::Store& store, const store::RunInfo& run);
+
+// Throws Error naming the selector when it selects nothing or cannot be read. Runs in
+// `exclude` (the candidate's) are never part of a baseline.
+RunSet select_runs(store::Store& store, const std::string& selector,
+                   const std::vector<std::int64_t>& exclude = {});
+RunSet experiment_runs(store::Store& store, std::int64_t experiment_id);
+
+// The `--format runs` file: JSON {"format": "bootlab-runs", "version": 1, "runs": [...]}.
+void write_run_set(std::ostream& out, const RunSet& set);
+RunSet read_run_set(const std::string& file); // errors name the file
+
+} // namespace bootlab::check
