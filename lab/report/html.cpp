@@ -1,6 +1,7 @@
 #include "report/html.h"
 
 #include "report/escape.h"
+#include "report/trend.h"
 #include "report/export.h"
 #include "report/format.h"
 
@@ -44,7 +45,7 @@ void write_experiment_html(std::ostream& out, store::Store& store, const Experim
     out << "<tr><th>kernel</th><td>" << e(kernels) << "</td></tr>"
         << "<tr><th>emulator</th><td>" << e(env.qemu_version) << "</td></tr>"
         << "<tr><th>host</th><td>" << e(env.host) << "</td></tr>"
-        << "<tr><th>experiment file</th><td>" << e(env.experiment_file) << "</td></tr>"
+        << (env.experiment_file.empty() ? "" : "<tr><th>experiment file</th><td>" + e(env.experiment_file) + "</td></tr>")
         << "<tr><th>started</th><td>" << e(created) << "</td></tr></table>\n";
     out << env.verdict_html;
 
@@ -76,6 +77,8 @@ void write_experiment_html(std::ostream& out, store::Store& store, const Experim
                 << "</td><td>" << e(sp.name) << "</td></tr>";
         out << "</table>\n";
     }
+
+    write_trend_html(out, store, s.name, s.experiment_id);
 
     out << "<h2>Device order</h2>\n";
     if (s.boots_with_devices == 0) {

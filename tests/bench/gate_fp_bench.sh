@@ -1,0 +1,54 @@
+#!/bin/bash
+# False-positive rate of the regression gate at its default settings (--max-regression 3%,
+# alpha 0.05): how often `bootlab check` flags a regression between run sets of the SAME
+# configuration. Target: at most 5%. Boots SETS x REPS times the async-lab kernel with one
+# synchronous slow-probe device (tests/data/experiments/gate.toml), each set its own experiment,
+# then:
+#   1. set against set: every pair of sets, both directions (between-set drift included)
+#   2. random splits: TRIALS random disjoint REPS-vs-REPS draws from all boots pooled (the test's
+#      own error rate when nothing at all differs)
+# and, as the other side of the ledger, how often a real 10% delay (slow-probe 300 -> 600 ms,
+# gate-slower.toml, one extra set) is caught against each set. About 5 minutes without KVM.
+# usage: tests/bench/gate_fp_bench.sh [build/bin/bootlab] [SETS=6] [REPS=6] [TRIALS=300]
+set -eu
+bl=$(realpath "${1:-build/bin/bootlab}") sets=${2:-6} reps=${3:-6} trials=${4:-300}
+data=$(dirname "$(realpath "$0")")/../data/experiments
+w=$(mktemp -d /tmp/bootlab-bench-XXXX); trap 'rm -rf "$w"' EXIT
+db=$w/fp.db
+echo "booting $sets sets x $reps boots of gate.toml, and 1 set of gate-slower.toml"
+for i in $(seq "$sets"); do
+    "$bl" run "$data/gate.toml" --db "$db" --new --no-report 2>&1 | grep -c "^\[" | sed "s/^/  set $i: boots: /"
+done
+# repetitions as asked: the files say 6
+[ "$reps" = 6 ] || echo "note: gate.toml boots 6 per set; REPS only sizes the random splits"
+"$bl" run "$data/gate-slower.toml" --db "$db" --new --no-report >/dev/null 2>&1
+slow=$(sqlite3 "$db" "SELECT max(id) FROM experiment")
+
+declare -A count
+gate() { "$bl" check --db "$db" "$@" >/dev/null 2>&1 && echo 0 || echo $?; }
+pairs=0 flagged=0 undecided=0
+for i in $(seq "$sets"); do for j in $(seq "$sets"); do
+    [ "$i" = "$j" ] && continue
+    rc=$(gate --candidate "experiment:$i" --baseline "experiment:$j")
+    pairs=$((pairs + 1)); [ "$rc" = 1 ] && flagged=$((flagged + 1)); [ "$rc" = 2 ] && undecided=$((undecided + 1))
+done; done
+printf '1. set vs set:      %3d of %3d checks flagged = %5.1f%%   (undecided: %d)   target <= 5%%\n' \
+    "$flagged" "$pairs" "$(echo "100 * $flagged / $pairs" | bc -l)" "$undecided"
+
+ids=($(sqlite3 "$db" "SELECT id FROM run WHERE status = 'ok' AND experiment_id <> $slow"))
+sflag=0 sund=0
+for t in $(seq "$trials"); do
+    pick=($(printf '%s\n' "${ids[@]}" | shuf -n $((2 * reps))))
+    a=$(IFS=,; echo "${pick[*]:0:$reps}") b=$(IFS=,; echo "${pick[*]:$reps}")
+    rc=$(gate --candidate "runs:$a" --baseline "runs:$b")
+    [ "$rc" = 1 ] && sflag=$((sflag + 1)); [ "$rc" = 2 ] && sund=$((sund + 1))
+done
+printf '2. random splits:   %3d of %3d checks flagged = %5.1f%%   (undecided: %d)   target <= 5%%\n' \
+    "$sflag" "$trials" "$(echo "100 * $sflag / $trials" | bc -l)" "$sund"
+
+caught=0
+for j in $(seq "$sets"); do
+    [ "$(gate --candidate "experiment:$slow" --baseline "experiment:$j")" = 1 ] && caught=$((caught + 1))
+done
+printf '3. real +300 ms:    %3d of %3d checks flagged = %5.1f%%   (power, for comparison)\n' \
+    "$caught" "$sets" "$(echo "100 * $caught / $sets" | bc -l)"
