@@ -51,6 +51,7 @@ struct RunCommand {
     std::uint64_t seed = 0;
     std::string cmdline_append; // added to every boot's kernel command line
     bool hang = false;     // hidden: guests never power off (tests the timeout)
+    int repetitions = 0;   // overrides the file's
 };
 // Exit: 0 every boot ok, 1 some boot failed (panic, timeout, error) or could not start,
 // 130 cancelled (Ctrl-C).
