@@ -1,0 +1,117 @@
+// The gate's decisions on run sets whose truth is known by construction.
+#include "check/gate.h"
+#include "test_util.h"
+
+#include <fstream>
+#include <gtest/gtest.h>
+#include <sstream>
+
+using namespace bootlab;
+using namespace bootlab::check;
+
+namespace {
+
+// n boots of one variant: init-done around `done` us with a +-1% spread, boot-to-init 1 s, and
+// one span "probe [m]" of `probe` us.
+RunSet boots(int n, double done, double probe, const std::string& variant = "v", int first_id = 1) {
+    RunSet s;
+    s.description = "synthetic";
+    for (int i = 0; i < n; ++i) {
+        RunSample r;
+        r.id = first_id + i;
+        r.variant = variant;
+        const double wiggle = 1 + 0.01 * ((i * 7) % 5 - 2) / 2.0; // -1% .. +1%, fixed pattern
+        r.boot_to_init = static_cast<model::Micros>(1e6 * wiggle);
+        r.init_done = static_cast<model::Micros>(done * wiggle);
+        r.spans["probe [m]"] = static_cast<model::Micros>(probe * wiggle);
+        r.spans["other"] = 1000;
+        s.runs.push_back(r);
+    }
+    return s;
+}
+
+} // namespace
+
+TEST(Gate, SameNumbersPass) {
+    GateResult g = run_gate(boots(6, 3e6, 3e5), boots(6, 3e6, 3e5, "v", 100), {});
+    EXPECT_EQ(g.verdict, Verdict::Ok) << g.summary;
+    EXPECT_EQ(g.exit_code(), 0);
+    EXPECT_EQ(g.metrics.size(), 2u);
+}
+
+TEST(Gate, ARealSlowdownFailsAndNamesTheSpan) {
+    // +300 ms in one span: init-done +10%
+    GateResult g = run_gate(boots(6, 3e6, 3e5), boots(6, 3.3e6, 6e5, "v", 100), {});
+    EXPECT_EQ(g.verdict, Verdict::Regression);
+    EXPECT_EQ(g.exit_code(), 1);
+    EXPECT_NE(g.summary.find("REGRESSION: init-done of v +9.9%"), std::string::npos) << g.summary; // HL shift / median
+    EXPECT_NE(g.summary.find("probe [m]"), std::string::npos) << g.summary;
+    ASSERT_FALSE(g.spans.empty());
+    EXPECT_EQ(g.spans.front().name, "probe [m]");
+    EXPECT_TRUE(g.spans.front().significant);
+}
+
+TEST(Gate, SignificantButSmallIsNotARegression) {
+    // +1% in every boot: significant, under the 3% limit
+    GateResult g = run_gate(boots(6, 3e6, 3e5), boots(6, 3.03e6, 3e5, "v", 100), {});
+    EXPECT_EQ(g.verdict, Verdict::Ok) << g.summary;
+}
+
+TEST(Gate, TooFewBootsSayNotEnoughRepetitions) {
+    GateResult g = run_gate(boots(3, 3e6, 3e5), boots(3, 4e6, 3e5, "v", 100), {});
+    EXPECT_EQ(g.verdict, Verdict::NotEnough);
+    EXPECT_EQ(g.exit_code(), 2);
+    EXPECT_NE(g.metrics.front().note.find("smallest p-value"), std::string::npos);
+}
+
+TEST(Gate, VariantsThatDoNotMatchCannotDecide) {
+    RunSet base = boots(6, 3e6, 3e5, "a");
+    RunSet b2 = boots(6, 3e6, 3e5, "b", 50);
+    base.runs.insert(base.runs.end(), b2.runs.begin(), b2.runs.end());
+    RunSet cand = boots(6, 3e6, 3e5, "a", 100);
+    RunSet c2 = boots(6, 3e6, 3e5, "c", 200);
+    cand.runs.insert(cand.runs.end(), c2.runs.begin(), c2.runs.end());
+    GateResult g = run_gate(base, cand, {});
+    EXPECT_EQ(g.exit_code(), 2);
+    ASSERT_EQ(g.problems.size(), 1u);
+    EXPECT_NE(g.problems[0].find("'c'"), std::string::npos);
+}
+
+TEST(Gate, JunitHasACasePerMetricAndTestedSpan) {
+    GateResult g = run_gate(boots(6, 3e6, 3e5), boots(6, 3.3e6, 6e5, "v", 100), {});
+    std::ostringstream x;
+    write_junit(x, g);
+    const std::string s = x.str();
+    auto count = [&](const std::string& what) {
+        std::size_t n = 0;
+        for (auto p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
+        return n;
+    };
+    EXPECT_EQ(count("<testcase "), 3u); // boot-to-init, init-done, probe [m]
+    EXPECT_EQ(count("<failure "), 2u);  // init-done and the span
+}
+
+TEST(RunSetFile, RoundTrips) {
+    test::TempDir dir;
+    RunSet a = boots(4, 3e6, 3e5);
+    a.runs[1].init_done.reset();
+    {
+        std::ofstream o(dir / "r.json");
+        write_run_set(o, a);
+    }
+    RunSet b = read_run_set((dir / "r.json").string());
+    ASSERT_EQ(b.runs.size(), 4u);
+    for (std::size_t i = 0; i < 4; ++i) {
+        EXPECT_EQ(b.runs[i].id, a.runs[i].id);
+        EXPECT_EQ(b.runs[i].boot_to_init, a.runs[i].boot_to_init);
+        EXPECT_EQ(b.runs[i].init_done, a.runs[i].init_done);
+        EXPECT_EQ(b.runs[i].spans, a.runs[i].spans);
+    }
+    std::ofstream(dir / "bad.json") << "{\"format\": \"bootlab-runs\", \"version\": 1, \"runs\": [{\"id\": \"x\"}]}";
+    try {
+        read_run_set((dir / "bad.json").string());
+        FAIL() << "a malformed run set was read";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("bad.json: malformed run set"), std::string::npos) << e.what();
+    }
+}
