@@ -109,8 +109,9 @@ GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateO
             for (const auto* r : cand[cv]) if (auto it = r->spans.find(fn); it != r->spans.end()) c.push_back(static_cast<double>(it->second));
             if (b.empty() || c.empty()) continue;
             SpanMove s{cv, fn, stats::median(b), stats::median(c), stats::mann_whitney(b, c).p_greater,
-                       b.size(), c.size(), false, false};
+                       b.size(), c.size(), false, false, {}, false};
             s.tested = boot > 0 && s.delta() > opt.max_regression * boot;
+            if (s.tested) s.interval = stats::bootstrap_median_difference(b, c);
             if (s.delta() > 0) moves.push_back(s);
         }
         std::sort(moves.begin(), moves.end(), [](const auto& x, const auto& y) { return x.delta() > y.delta(); });
@@ -160,20 +161,31 @@ GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateO
     for (std::size_t j = 0; j < tested.size(); ++j) {
         MetricCheck& m = g.metrics[tested[j]];
         m.significant = sig[j];
-        const bool big = m.relative > opt.max_regression;
+        m.limit = opt.max_regression * m.baseline_median;
+        const bool big = m.interval.low > m.limit;
         m.verdict = m.significant && big ? Verdict::Regression : Verdict::Ok;
-        if (m.significant && !big) m.note = "slower, but by less than " + pct(opt.max_regression).substr(1);
-        else if (!m.significant && big) m.note = "larger than the limit, but not significant: noise cannot be ruled out";
+        if (m.significant && !big)
+            m.note = m.relative > opt.max_regression
+                ? "slower, but not surely by more than " + pct(opt.max_regression).substr(1) + " (interval starts below)"
+                : "slower, but by less than " + pct(opt.max_regression).substr(1);
+        else if (!m.significant && m.relative > opt.max_regression)
+            m.note = "larger than the limit, but not significant: noise cannot be ruled out";
     }
     std::size_t j = tested.size();
     for (auto& s : g.spans)
-        if (s.tested && stats::smallest_p(s.n_baseline, s.n_candidate) <= first_threshold) s.significant = sig[j++];
+        if (s.tested && stats::smallest_p(s.n_baseline, s.n_candidate) <= first_threshold) {
+            s.significant = sig[j++];
+            double boot = 0;
+            for (const auto& m : g.metrics)
+                if (m.variant == s.variant) boot = std::max(boot, m.baseline_median);
+            s.regression = s.significant && s.interval.low > opt.max_regression * boot;
+        }
 
     // The verdict: any regression fails; otherwise anything undecided (or not comparable) is 2.
     const MetricCheck* worst = nullptr;
     const SpanMove* worst_span = nullptr;
     for (const auto& sp : g.spans)
-        if (sp.significant && (!worst_span || sp.delta() > worst_span->delta())) worst_span = &sp;
+        if (sp.regression && (!worst_span || sp.delta() > worst_span->delta())) worst_span = &sp;
     bool undecided = !g.problems.empty() || g.metrics.empty();
     for (const auto& m : g.metrics) {
         if (m.verdict == Verdict::Regression && (!worst || m.relative > worst->relative)) worst = &m;
@@ -236,7 +248,9 @@ void print_gate(std::ostream& out, const GateResult& g) {
                 any = true;
                 std::snprintf(line, sizeof line, "    %12s  %s  (p=%s%s)\n", ms_signed(s.delta()).c_str(), s.name.c_str(),
                               num(s.p).c_str(), !s.tested ? ", under the limit: not tested"
-                                                : s.significant ? ": REGRESSION" : ", not significant");
+                                                : s.regression ? ": REGRESSION"
+                                                : s.significant ? ", significant, interval starts under the limit"
+                                                : ", not significant");
                 out << line;
             }
         }
@@ -254,7 +268,7 @@ void write_junit(std::ostream& out, const GateResult& g) {
     }
     for (const auto& s : g.spans) {
         tests += s.tested;
-        failures += s.significant;
+        failures += s.regression;
     }
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"bootlab check\" tests=\""
         << tests << "\" failures=\"" << failures << "\">\n<testsuite name=\"bootlab check: "
@@ -281,11 +295,11 @@ void write_junit(std::ostream& out, const GateResult& g) {
                                    ms_signed(s.delta()) + ", p = " + num(s.p);
         out << "  <testcase classname=\"bootlab." << xml_escape(s.variant) << ".span\" name=\"" << xml_escape(s.name)
             << "\" time=\"" << s.candidate_median / 1e6 << "\">\n";
-        if (s.significant)
+        if (s.regression)
             out << "    <failure message=\"" << xml_escape(s.name + " " + ms_signed(s.delta())) << "\">"
                 << xml_escape(detail) << "</failure>\n";
         else
-            out << "    <system-out>" << xml_escape(detail + ", not significant") << "</system-out>\n";
+            out << "    <system-out>" << xml_escape(detail + (s.significant ? ", interval starts under the limit" : ", not significant")) << "</system-out>\n";
         out << "  </testcase>\n";
     }
     for (const auto& p : g.problems)
@@ -326,7 +340,8 @@ void write_gate_html(std::ostream& out, const GateResult& g) {
             out << "<tr><td class=name>" << xml_escape(s.variant) << "</td><td>" << xml_escape(s.name)
                 << "</td><td class=num>" << secs(s.baseline_median) << "</td><td class=num>" << secs(s.candidate_median)
                 << "</td><td class=num>" << xml_escape(ms_signed(s.delta())) << "</td><td class=num>" << num(s.p)
-                << "</td><td" << (s.significant ? " class=bad>REGRESSION" : s.tested ? ">not significant" : ">under the limit")
+                << "</td><td" << (s.regression ? " class=bad>REGRESSION" : s.significant ? ">interval starts under the limit"
+                                  : s.tested ? ">not significant" : ">under the limit")
                 << "</td></tr>\n";
         out << "</table>\n";
     }

@@ -1,7 +1,10 @@
 #pragma once
 // The regression gate: a candidate run set against a baseline, per variant, with a one-sided
 // Mann-Whitney test, Holm over every comparison made, and a minimum effect: a regression is
-// significant AND larger than --max-regression.
+// significant AND confidently larger than --max-regression: the lower end of the bootstrap 95%
+// interval of the shift must be above the limit. (A point estimate above the limit is not
+// enough: on a shared machine whole run sets drift by several percent, measured by
+// tests/bench/gate_fp_bench.sh.)
 //   - boot-to-init and init-done (the named intervals a boot is judged by): larger by more than
 //     max-regression of their baseline median;
 //   - spans (per function): those whose median grew by more than max-regression of the boot
@@ -36,6 +39,7 @@ struct MetricCheck {
     stats::Interval interval;              // bootstrap 95% of the median difference, us
     double p = 1;                          // one-sided: candidate slower
     bool significant = false;              // after Holm
+    double limit = 0;                      // max-regression x baseline median, us
     Verdict verdict = Verdict::NotEnough;
     std::string note;
 };
@@ -46,6 +50,8 @@ struct SpanMove {
     std::size_t n_baseline = 0, n_candidate = 0;
     bool tested = false;       // grew by more than the limit: part of the gate
     bool significant = false;  // after Holm, with the metrics
+    stats::Interval interval;  // bootstrap 95% of the median difference (tested spans)
+    bool regression = false;   // significant, and the whole interval above the limit
     double delta() const { return candidate_median - baseline_median; }
 };
 

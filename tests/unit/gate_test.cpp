@@ -115,3 +115,21 @@ TEST(RunSetFile, RoundTrips) {
         EXPECT_NE(std::string(e.what()).find("bad.json: malformed run set"), std::string::npos) << e.what();
     }
 }
+
+TEST(Gate, HtmlAndJunitEscapeWhatCameFromLogs) {
+    RunSet base = boots(6, 3e6, 3e5), cand = boots(6, 3.3e6, 6e5, "v", 100);
+    for (auto* s : {&base, &cand})
+        for (auto& r : s->runs) {
+            r.spans["<script>alert(1)</script> [m&m]"] = r.spans["probe [m]"];
+            r.variant = "v\"<b>";
+        }
+    GateResult g = run_gate(base, cand, {});
+    std::ostringstream html, junit;
+    write_gate_html(html, g);
+    write_junit(junit, g);
+    for (const std::string& s : {html.str(), junit.str()}) {
+        EXPECT_EQ(s.find("<script>"), std::string::npos);
+        EXPECT_EQ(s.find("<b>"), std::string::npos);
+        EXPECT_NE(s.find("&lt;script&gt;"), std::string::npos);
+    }
+}
