@@ -49,6 +49,12 @@ std::string ms_signed(double us) {
     return b;
 }
 
+std::string ms(double us) {
+    char b[32];
+    std::snprintf(b, sizeof b, "%.1f ms", us / 1e3);
+    return b;
+}
+
 std::string pct(double r) {
     char b[32];
     std::snprintf(b, sizeof b, "%+.1f%%", 100 * r);
@@ -311,11 +317,14 @@ void write_junit(std::ostream& out, const GateResult& g) {
 void write_gate_html(std::ostream& out, const GateResult& g) {
     using report::xml_escape;
     const char* cls = g.verdict == Verdict::Ok ? "good" : "bad";
+    std::size_t family = g.metrics.size();
+    for (const auto& s : g.spans) family += s.tested;
     out << "<h2>Verdict</h2>\n<p class=" << cls << ">" << xml_escape(g.summary) << "</p>\n<p>Baseline: "
         << xml_escape(g.baseline) << "<br>Candidate: " << xml_escape(g.candidate) << "<br>One-sided Mann-Whitney "
-        << "U per metric, Holm over all " << g.metrics.size() << " comparisons at alpha " << g.options.alpha
-        << "; a regression must also exceed " << xml_escape(pct(g.options.max_regression).substr(1))
-        << ". Shift: Hodges-Lehmann; interval: bootstrap 95% of the median difference.</p>\n"
+        << "U per metric and per span that grew by more than the limit, Holm over all " << family
+        << " comparisons at alpha " << g.options.alpha << "; a regression must also be larger than "
+        << xml_escape(pct(g.options.max_regression).substr(1)) << " of the baseline over its whole interval. "
+           "Shift: Hodges-Lehmann; interval: bootstrap 95% of the median difference.</p>\n"
         << "<table><tr><th>variant</th><th>metric</th><th>baseline</th><th>candidate</th><th>n</th><th>shift</th>"
            "<th>95% interval</th><th>p</th><th>verdict</th></tr>\n";
     for (const auto& m : g.metrics) {
@@ -338,7 +347,7 @@ void write_gate_html(std::ostream& out, const GateResult& g) {
                "<th>baseline</th><th>candidate</th><th>change</th><th>p</th><th>gate</th></tr>\n";
         for (const auto& s : g.spans)
             out << "<tr><td class=name>" << xml_escape(s.variant) << "</td><td>" << xml_escape(s.name)
-                << "</td><td class=num>" << secs(s.baseline_median) << "</td><td class=num>" << secs(s.candidate_median)
+                << "</td><td class=num>" << ms(s.baseline_median) << "</td><td class=num>" << ms(s.candidate_median)
                 << "</td><td class=num>" << xml_escape(ms_signed(s.delta())) << "</td><td class=num>" << num(s.p)
                 << "</td><td" << (s.regression ? " class=bad>REGRESSION" : s.significant ? ">interval starts under the limit"
                                   : s.tested ? ">not significant" : ">under the limit")
