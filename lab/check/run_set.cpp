@@ -17,6 +17,7 @@ RunSample sample_of(store::Store& store, const store::RunInfo& r) {
     s.experiment = r.experiment;
     s.variant = r.variant;
     s.kernel = r.kernel_version;
+    s.series = r.kernel_series;
     s.boot_to_init = r.metrics.boot_to_init;
     s.init_done = r.metrics.init_done;
     for (const auto& sp : store.load_boot(r.id).spans)
@@ -104,10 +105,24 @@ RunSet select_runs(store::Store& store, const std::string& sel, const std::vecto
     throw Error(sel + ": not a file, and not experiment:NAME|ID, runs:LIST or kernel:NAME");
 }
 
+std::optional<std::pair<RunSet, RunSet>> split_by_kernel(const RunSet& set, const std::string& name) {
+    RunSet base, cand;
+    base.description = set.description + ", kernel " + name;
+    cand.description = set.description + ", other kernels";
+    for (RunSample r : set.runs) {
+        // with several kernels the label starts with the kernel's name in the experiment
+        if (auto slash = r.variant.find('/'); slash != std::string::npos) r.variant.erase(0, slash + 1);
+        (r.kernel == name || r.series == name ? base : cand).runs.push_back(std::move(r));
+    }
+    if (base.runs.empty() || cand.runs.empty()) return std::nullopt;
+    return std::pair(std::move(base), std::move(cand));
+}
+
 void write_run_set(std::ostream& out, const RunSet& set) {
     json runs = json::array();
     for (const auto& r : set.runs) {
-        json j = {{"id", r.id}, {"experiment", r.experiment}, {"variant", r.variant}, {"kernel", r.kernel}};
+        json j = {{"id", r.id}, {"experiment", r.experiment}, {"variant", r.variant}, {"kernel", r.kernel},
+                  {"series", r.series}};
         j["boot_to_init_us"] = r.boot_to_init ? json(*r.boot_to_init) : json(nullptr);
         j["init_done_us"] = r.init_done ? json(*r.init_done) : json(nullptr);
         j["spans"] = r.spans;
@@ -138,6 +153,7 @@ RunSet read_run_set(const std::string& file) {
             s.experiment = r.value("experiment", "");
             s.variant = r.at("variant").get<std::string>();
             s.kernel = r.value("kernel", "");
+            s.series = r.value("series", "");
             if (r.contains("boot_to_init_us") && !r["boot_to_init_us"].is_null()) s.boot_to_init = r["boot_to_init_us"].get<model::Micros>();
             if (r.contains("init_done_us") && !r["init_done_us"].is_null()) s.init_done = r["init_done_us"].get<model::Micros>();
             s.spans = r.value("spans", std::map<std::string, model::Micros>{});

@@ -22,6 +22,7 @@ struct RunSample {
     std::string experiment;
     std::string variant;
     std::string kernel;                          // version
+    std::string series;                          // patch series of a source-built kernel
     std::optional<model::Micros> boot_to_init, init_done;
     std::map<std::string, model::Micros> spans;  // "function [module]" -> time in this boot (summed)
 };
@@ -38,6 +39,12 @@ RunSample sample_of(store::Store& store, const store::RunInfo& run);
 RunSet select_runs(store::Store& store, const std::string& selector,
                    const std::vector<std::int64_t>& exclude = {});
 RunSet experiment_runs(store::Store& store, std::int64_t experiment_id);
+
+// Interleaved A/B: the runs of kernel `name` (version or series) in `set` become the baseline and
+// the others the candidate, their variants without the kernel part ("stock/async" -> "async").
+// Both were booted in one shuffled order, so a drifting host slows both alike. Nullopt when
+// `set` has no runs of that kernel or only those.
+std::optional<std::pair<RunSet, RunSet>> split_by_kernel(const RunSet& set, const std::string& name);
 
 // The `--format runs` file: JSON {"format": "bootlab-runs", "version": 1, "runs": [...]}.
 void write_run_set(std::ostream& out, const RunSet& set);

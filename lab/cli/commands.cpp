@@ -277,9 +277,17 @@ int cmd_check(const Common& c, const CheckCommand& k) try {
         candidate = check::experiment_runs(store, experiment_id);
         std::cout << "\n";
     }
-    std::vector<std::int64_t> exclude;
-    for (const auto& r : candidate.runs) exclude.push_back(r.id);
-    check::RunSet baseline = check::select_runs(store, k.baseline, exclude);
+    check::RunSet baseline;
+    std::optional<std::pair<check::RunSet, check::RunSet>> ab;
+    if (k.baseline.rfind("kernel:", 0) == 0) ab = check::split_by_kernel(candidate, k.baseline.substr(7));
+    if (ab) { // the experiment booted both kernels, interleaved: compare within it
+        baseline = std::move(ab->first);
+        candidate = std::move(ab->second);
+    } else {
+        std::vector<std::int64_t> exclude;
+        for (const auto& r : candidate.runs) exclude.push_back(r.id);
+        baseline = check::select_runs(store, k.baseline, exclude);
+    }
     check::GateOptions opt;
     opt.max_regression = k.max_regression;
     opt.alpha = k.alpha;

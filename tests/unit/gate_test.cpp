@@ -133,3 +133,25 @@ TEST(Gate, HtmlAndJunitEscapeWhatCameFromLogs) {
         EXPECT_NE(s.find("&lt;script&gt;"), std::string::npos);
     }
 }
+
+TEST(RunSetSplit, AnInterleavedExperimentSplitsByKernel) {
+    RunSet s = boots(4, 3e6, 3e5, "stock/async");
+    RunSet p = boots(4, 3e6, 3e5, "patched/async", 10);
+    for (auto& r : s.runs) r.kernel = "6.1.0-56-amd64";
+    for (auto& r : p.runs) {
+        r.kernel = "6.1.192-async-lab";
+        r.series = "async-lab";
+    }
+    s.runs.insert(s.runs.end(), p.runs.begin(), p.runs.end());
+    auto ab = split_by_kernel(s, "6.1.0-56-amd64");
+    ASSERT_TRUE(ab);
+    EXPECT_EQ(ab->first.runs.size(), 4u);
+    EXPECT_EQ(ab->second.runs.size(), 4u);
+    EXPECT_EQ(ab->first.runs[0].variant, "async");  // the kernel part is gone: variants pair up
+    EXPECT_EQ(ab->second.runs[0].variant, "async");
+    EXPECT_EQ(ab->second.runs[0].id, 10);
+    auto by_series = split_by_kernel(s, "async-lab");
+    ASSERT_TRUE(by_series);
+    EXPECT_EQ(by_series->first.runs[0].id, 10);
+    EXPECT_FALSE(split_by_kernel(s, "no-such-kernel"));
+}
