@@ -1,0 +1,19 @@
+# bootlab check, interleaved: one experiment boots the stock kernel and the async-lab kernel in
+# one shuffled order; --baseline kernel:NAME compares them within it. The tinyconfig async-lab
+# kernel reaches init-done far sooner than Debian's (which initialises ~700 initcalls): against
+# stock it passes, and stock against it is a regression.
+BOOTLAB=$1 data=$2
+source "$(dirname "$0")/lib.sh"
+ab=$data/experiments/ab.toml
+out=$("$BOOTLAB" check "$ab" --baseline kernel:async-lab --db "$db" --junit "$work/j.xml" --cmdline-append "$tagarg" 2>&1); rc=$?
+echo "$out" | sed -n '/^baseline:/,$p'
+check "12 boots, all ok" test "$(q "SELECT count(*) FROM run WHERE status = 'ok'")" -eq 12
+check "the two kernels were interleaved (not 6 of one, then 6 of the other)" \
+    test "$(q "SELECT count(*) FROM run a JOIN run b ON b.id = a.id + 1 WHERE a.kernel_id <> b.kernel_id")" -ge 2
+check "stock against async-lab: a regression (exit 1)" test "$rc" -eq 1
+check "the baseline is the async-lab half of the experiment" grep -q "^baseline:  experiment ab (id 1), kernel async-lab" <<<"$out"
+stock=$(q "SELECT DISTINCT k.version FROM run r JOIN kernel k ON k.id = r.kernel_id WHERE k.origin = 'distro'")
+expect 0 "verdict: no regression" -- check "$ab" --reuse --baseline "kernel:$stock" --db "$db" --cmdline-append "$tagarg"
+check "--reuse booted nothing" test "$(q "SELECT count(*) FROM run")" -eq 12
+check "no QEMU left" no_qemu_left
+finish
