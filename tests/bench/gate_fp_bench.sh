@@ -45,7 +45,7 @@ done; done
 printf '1. set vs set:      %3d of %3d checks flagged = %5.1f%%   (undecided: %d)   target <= 5%%\n' \
     "$flagged" "$pairs" "$(echo "100 * $flagged / $pairs" | bc -l)" "$undecided"
 
-ids=($(sqlite3 "$db" "SELECT id FROM run WHERE status = 'ok' AND experiment_id <> $slow"))
+ids=($(sqlite3 "$db" "SELECT id FROM run WHERE status = 'ok' AND variant = 'a'"))  # one variant: splits pair up
 sflag=0 sund=0
 for t in $(seq "$trials"); do
     pick=($(printf '%s\n' "${ids[@]}" | shuf -n $((2 * reps))))
