@@ -1,7 +1,9 @@
 # bootlab check, interleaved: one experiment boots the stock kernel and the async-lab kernel in
 # one shuffled order; --baseline kernel:NAME compares them within it. The tinyconfig async-lab
-# kernel reaches init-done far sooner than Debian's (which initialises ~700 initcalls): against
-# stock it passes, and stock against it is a regression.
+# kernel reaches /init far sooner than Debian's (250 initcalls against ~700): stock against it
+# is a boot-to-init regression, and it against stock is not one on boot-to-init. (Its init-done,
+# measured here, is about 2 s later than stock's on this AHCI machine, so the reverse check may
+# still fail on init-done: the test only asks that it decides.)
 BOOTLAB=$1 data=$2
 source "$(dirname "$0")/lib.sh"
 ab=$data/experiments/ab.toml
@@ -11,9 +13,13 @@ check "12 boots, all ok" test "$(q "SELECT count(*) FROM run WHERE status = 'ok'
 check "the two kernels were interleaved (not 6 of one, then 6 of the other)" \
     test "$(q "SELECT count(*) FROM run a JOIN run b ON b.id = a.id + 1 WHERE a.kernel_id <> b.kernel_id")" -ge 2
 check "stock against async-lab: a regression (exit 1)" test "$rc" -eq 1
+check "... of boot-to-init" grep -q "verdict: REGRESSION: boot-to-init of plain" <<<"$out"
 check "the baseline is the async-lab half of the experiment" grep -q "^baseline:  experiment ab (id 1), kernel async-lab" <<<"$out"
 stock=$(q "SELECT DISTINCT k.version FROM run r JOIN kernel k ON k.id = r.kernel_id WHERE k.origin = 'distro'")
-expect 0 "verdict: no regression" -- check "$ab" --reuse --baseline "kernel:$stock" --db "$db" --cmdline-append "$tagarg"
+out=$("$BOOTLAB" check "$ab" --reuse --baseline "kernel:$stock" --db "$db" --cmdline-append "$tagarg" 2>&1); rc=$?
+echo "$out" | sed -n '/^baseline:/,$p'
+check "async-lab against stock: decided (exit 0 or 1)" test "$rc" -le 1
+check "async-lab against stock: boot-to-init is ok (faster)" grep -Eq "^  boot-to-init .* -[0-9.]+ ms .*  ok$" <<<"$out"
 check "--reuse booted nothing" test "$(q "SELECT count(*) FROM run")" -eq 12
 check "no QEMU left" no_qemu_left
 finish
