@@ -37,35 +37,17 @@ std::vector<double> values(const std::vector<const RunSample*>& runs,
     return v;
 }
 
-std::string secs(double us) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.3f s", us / 1e6);
+// one number, printf-formatted
+std::string fmt(const char* format, double v) {
+    char b[48];
+    std::snprintf(b, sizeof b, format, v);
     return b;
 }
-
-std::string ms_signed(double us) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%+.1f ms", us / 1e3);
-    return b;
-}
-
-std::string ms(double us) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%.1f ms", us / 1e3);
-    return b;
-}
-
-std::string pct(double r) {
-    char b[32];
-    std::snprintf(b, sizeof b, "%+.1f%%", 100 * r);
-    return b;
-}
-
-std::string num(double p) {
-    char b[32];
-    std::snprintf(b, sizeof b, p < 0.001 ? "%.1e" : "%.3f", p);
-    return b;
-}
+std::string secs(double us) { return fmt("%.3f s", us / 1e6); }
+std::string ms(double us) { return fmt("%.1f ms", us / 1e3); }
+std::string ms_signed(double us) { return fmt("%+.1f ms", us / 1e3); }
+std::string pct(double r) { return fmt("%+.1f%%", 100 * r); }
+std::string num(double p) { return fmt(p < 0.001 ? "%.1e" : "%.3f", p); }
 
 } // namespace
 
