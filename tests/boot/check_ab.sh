@@ -1,9 +1,10 @@
 # bootlab check, interleaved: one experiment boots the stock kernel and the async-lab kernel in
 # one shuffled order; --baseline kernel:NAME compares them within it. The tinyconfig async-lab
 # kernel reaches /init far sooner than Debian's (250 initcalls against ~700): stock against it
-# is a boot-to-init regression, and it against stock is not one on boot-to-init. (Its init-done,
-# measured here, is about 2 s later than stock's on this AHCI machine, so the reverse check may
-# still fail on init-done: the test only asks that it decides.)
+# is a regression, and it against stock is none (measured: boot-to-init 0.89 vs 2.20 s, init-done
+# 1.55 vs 3.15 s). Without `fastboot` the async-lab kernel probes the AHCI ports one after
+# another and its init-done is 2 s later than stock's: the gate caught that in this test's first
+# version, which forgot the flag.
 BOOTLAB=$1 data=$2
 source "$(dirname "$0")/lib.sh"
 ab=$data/experiments/ab.toml
@@ -18,7 +19,7 @@ check "the baseline is the async-lab half of the experiment" grep -q "^baseline:
 stock=$(q "SELECT DISTINCT k.version FROM run r JOIN kernel k ON k.id = r.kernel_id WHERE k.origin = 'distro'")
 out=$("$BOOTLAB" check "$ab" --reuse --baseline "kernel:$stock" --db "$db" --cmdline-append "$tagarg" 2>&1); rc=$?
 echo "$out" | sed -n '/^baseline:/,$p'
-check "async-lab against stock: decided (exit 0 or 1)" test "$rc" -le 1
+check "async-lab against stock: no regression (exit 0)" test "$rc" -eq 0
 check "async-lab against stock: boot-to-init is ok (faster)" grep -Eq "^  boot-to-init .* -[0-9.]+ ms .*  ok$" <<<"$out"
 check "--reuse booted nothing" test "$(q "SELECT count(*) FROM run")" -eq 12
 check "no QEMU left" no_qemu_left
