@@ -260,6 +260,7 @@ int cmd_check(const Common& c, const CheckCommand& k) try {
     check::RunSet candidate;
     std::int64_t experiment_id = 0;
     std::string file;
+    int failed_boots = 0, boots = 0; // of the candidate experiment booted here
     if (!k.candidate.empty()) {
         candidate = check::select_runs(store, k.candidate);
     } else {
@@ -274,6 +275,14 @@ int cmd_check(const Common& c, const CheckCommand& k) try {
         if (b.exit_code == 130) return 130;
         if (!b.result.experiment_id) return 2;
         experiment_id = b.result.experiment_id;
+        for (const auto& r : store.runs_of(experiment_id)) {
+            ++boots;
+            failed_boots += r.status != "ok";
+        }
+        if (failed_boots == boots) {
+            std::cerr << "bootlab: REGRESSION: none of the " << boots << " boots reached init (see `bootlab runs`)\n";
+            return 1;
+        }
         candidate = check::experiment_runs(store, experiment_id);
         std::cout << "\n";
     }
@@ -313,6 +322,11 @@ int cmd_check(const Common& c, const CheckCommand& k) try {
             report::write_experiment_html(o, store, sum, environment(file, verdict.str()));
         });
         std::cout << "report: " << k.report << "\n";
+    }
+    if (failed_boots > 0) { // a kernel that stops booting is a regression whatever the timings say
+        std::cout << "REGRESSION: " << failed_boots << " of " << boots
+                  << " boots failed (panic, timeout or error; see `bootlab runs`)\n";
+        return 1;
     }
     return g.exit_code();
 } catch (const Error& e) {

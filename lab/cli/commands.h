@@ -38,8 +38,8 @@ struct CheckCommand {
     std::string junit, report;
     std::string cmdline_append;
 };
-// Exit: 0 no regression, 1 regression, 2 could not decide (too few boots, variants that do not
-// match) or error.
+// Exit: 0 no regression, 1 regression (or a boot that failed), 2 could not decide (too few boots,
+// variants that do not match) or error.
 int cmd_check(const Common& c, const CheckCommand& k);
 struct RunCommand {
     std::string experiment_file;

@@ -36,9 +36,12 @@ top_span() { grep -A1 "spans that grew most" <<<"$out" | grep -Eq "\+(9[0-9][0-9
 check "injected delay: it is the span that grew most, by about a second" top_span
 check "JUnit: the failure is there" test "$(xmllint --xpath 'count(//failure)' "$work/slow.xml")" -ge 1
 
-# 3. too few boots to decide
+# 3. a kernel that no longer boots is a regression, whatever the timings say
+expect 1 "REGRESSION: none of the 2 boots reached init" -- check "$data/experiments/gate-slower.toml" --repetitions 2 \
+    --baseline "$work/base.json" --db "$db" --cmdline-append "$tagarg rdinit=/nonexistent"
+# 4. too few boots to decide
 expect 2 "not enough repetitions" -- check --candidate "runs:${b%%,*}" --baseline "runs:$a" --db "$db"
-# 4. bad baselines: exit 2, named
+# 5. bad baselines: exit 2, named
 expect 2 "$work/nope.json: not a file" -- check --candidate "runs:$b" --baseline "$work/nope.json" --db "$db"
 echo '{"format": "something else"}' > "$work/other.json"
 expect 2 "other.json: not a bootlab run set" -- check --candidate "runs:$b" --baseline "$work/other.json" --db "$db"
