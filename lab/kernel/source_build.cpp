@@ -232,6 +232,10 @@ Series load_series(const fs::path& dir) {
     s.dir = fs::absolute(dir).lexically_normal();
     if (s.dir.filename().empty()) s.dir = s.dir.parent_path();
     s.name = s.dir.filename().string();
+    // the name becomes the kernel's LOCALVERSION and part of cache paths
+    if (s.name.empty() || s.name.find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.") !=
+                              std::string::npos)
+        throw Error(dir.string() + ": a series directory name may use letters, digits, '-', '_' and '.' only");
     const fs::path list = s.dir / "series";
     if (!fs::is_directory(s.dir)) throw Error(dir.string() + ": no such patch series directory");
     if (!fs::exists(list)) throw Error(list.string() + ": missing (a series lists its patches, one per line)");
