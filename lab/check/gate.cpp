@@ -97,8 +97,8 @@ GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateO
             for (const auto* r : cand[cv]) if (auto it = r->spans.find(fn); it != r->spans.end()) c.push_back(static_cast<double>(it->second));
             if (b.empty() || c.empty()) continue;
             SpanMove s{cv, fn, stats::median(b), stats::median(c), stats::mann_whitney(b, c).p_greater,
-                       b.size(), c.size(), false, false, {}, false};
-            s.tested = boot > 0 && s.delta() > opt.max_regression * boot;
+                       b.size(), c.size(), opt.max_regression * boot, false, false, {}, false};
+            s.tested = boot > 0 && s.delta() > s.limit;
             if (s.tested) s.interval = stats::bootstrap_median_difference(b, c);
             if (s.delta() > 0) moves.push_back(s);
         }
@@ -114,6 +114,9 @@ GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateO
     std::size_t family = g.metrics.size();
     for (const auto& s : g.spans) family += s.tested;
     const double first_threshold = opt.alpha / static_cast<double>(std::max<std::size_t>(1, family));
+    auto decidable = [&](const SpanMove& s) {
+        return s.tested && stats::smallest_p(s.n_baseline, s.n_candidate) <= first_threshold;
+    };
     std::vector<double> ps;
     std::vector<std::size_t> tested;
     for (std::size_t i = 0; i < g.metrics.size(); ++i) {
@@ -141,10 +144,7 @@ GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateO
         tested.push_back(i);
     }
     for (const auto& s : g.spans)
-        if (s.tested) {
-            if (stats::smallest_p(s.n_baseline, s.n_candidate) > first_threshold) continue; // cannot decide
-            ps.push_back(s.p);
-        }
+        if (decidable(s)) ps.push_back(s.p);
     const std::vector<bool> sig = stats::holm(ps, opt.alpha);
     for (std::size_t j = 0; j < tested.size(); ++j) {
         MetricCheck& m = g.metrics[tested[j]];
@@ -161,12 +161,9 @@ GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateO
     }
     std::size_t j = tested.size();
     for (auto& s : g.spans)
-        if (s.tested && stats::smallest_p(s.n_baseline, s.n_candidate) <= first_threshold) {
+        if (decidable(s)) {
             s.significant = sig[j++];
-            double boot = 0;
-            for (const auto& m : g.metrics)
-                if (m.variant == s.variant) boot = std::max(boot, m.baseline_median);
-            s.regression = s.significant && s.interval.low > opt.max_regression * boot;
+            s.regression = s.significant && s.interval.low > s.limit;
         }
 
     // The verdict: any regression fails; otherwise anything undecided (or not comparable) is 2.

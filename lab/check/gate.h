@@ -48,6 +48,7 @@ struct SpanMove {
     std::string variant, name;
     double baseline_median = 0, candidate_median = 0, p = 1;
     std::size_t n_baseline = 0, n_candidate = 0;
+    double limit = 0;          // max-regression x the boot (init-done, else boot-to-init), us
     bool tested = false;       // grew by more than the limit: part of the gate
     bool significant = false;  // after Holm, with the metrics
     stats::Interval interval;  // bootstrap 95% of the median difference (tested spans)

@@ -298,7 +298,8 @@ Kernel series_kernel(const Series& s, const BuildOptions& opt) {
     std::ofstream log(log_file, std::ios::trunc);
     log << "# bootlab kernel build of series " << s.name << " (" << s.dir.string() << ")\n# source "
         << kSourcePackage << " " << version << ", base " << s.base << ", " << compiler << "\n";
-    auto step = [&](const std::vector<std::string>& argv, const std::string& what, const fs::path& cwd) {
+    // Runs one command into the build log; on failure throws `failure` with the output's tail.
+    auto run_logged = [&](const std::vector<std::string>& argv, const fs::path& cwd, const std::string& failure) {
         log << "\n$";
         for (const auto& a : argv) log << " " << a;
         log << "\n";
@@ -306,8 +307,11 @@ Kernel series_kernel(const Series& s, const BuildOptions& opt) {
         log << r.output;
         log.flush();
         if (r.exit_code != 0)
-            throw Error(what + " failed (exit " + std::to_string(r.exit_code) + "):\n" + last_lines(r.output, 15) +
+            throw Error(failure + " (exit " + std::to_string(r.exit_code) + "):\n" + last_lines(r.output, 15) +
                         "full log: " + log_file.string());
+    };
+    auto step = [&](const std::vector<std::string>& argv, const std::string& what, const fs::path& cwd) {
+        run_logged(argv, cwd, what + " failed");
     };
 
     // A hard-linked copy of the pristine source: cheap, and patch(1) replaces the files it
@@ -317,13 +321,8 @@ Kernel series_kernel(const Series& s, const BuildOptions& opt) {
     step({"cp", "-al", pristine.string(), tree.string()}, "copying the kernel source", {});
     for (const auto& p : s.patches) {
         if (say) say("applying " + p.filename().string());
-        log << "\n$ patch -p1 --forward --batch -i " << p.string() << "\n";
-        auto r = runner::run_command({"patch", "-p1", "--forward", "--batch", "-i", p.string()}, tree);
-        log << r.output;
-        log.flush();
-        if (r.exit_code != 0)
-            throw Error(p.string() + ": does not apply to " + kSourcePackage + " " + version + ":\n" +
-                        last_lines(r.output, 12) + "full log: " + log_file.string());
+        run_logged({"patch", "-p1", "--forward", "--batch", "-i", p.string()}, tree,
+                   p.string() + ": does not apply to " + std::string(kSourcePackage) + " " + version);
     }
 
     // Objects are reused from the last build of this series unless the source or compiler

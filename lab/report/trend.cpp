@@ -93,12 +93,9 @@ void write_trend_html(std::ostream& out, store::Store& store, const std::string&
     std::map<std::string, Series> bti, done;
     for (const auto& r : store.runs()) { // oldest first
         if (r.experiment != name || r.status != "ok") continue;
-        if (experiments.empty() || experiments.back() != r.experiment_id) {
-            if (std::find(experiments.begin(), experiments.end(), r.experiment_id) == experiments.end())
-                experiments.push_back(r.experiment_id);
-        }
-        const std::size_t x = static_cast<std::size_t>(
-            std::find(experiments.begin(), experiments.end(), r.experiment_id) - experiments.begin());
+        auto it = std::find(experiments.begin(), experiments.end(), r.experiment_id);
+        if (it == experiments.end()) it = experiments.insert(it, r.experiment_id);
+        const auto x = static_cast<std::size_t>(it - experiments.begin());
         if (r.metrics.boot_to_init) bti[r.variant].by_experiment[x].push_back(*r.metrics.boot_to_init);
         if (r.metrics.init_done) done[r.variant].by_experiment[x].push_back(*r.metrics.init_done);
     }
