@@ -6,6 +6,7 @@
 #include "kernel/apt.h"
 #include "runner/process.h"
 
+#include <algorithm>
 #include <chrono>
 #include <fcntl.h>
 #include <fstream>
@@ -260,21 +261,33 @@ Series load_series(const fs::path& dir) {
     return s;
 }
 
+namespace {
+bool is_series(const fs::path& p) { return fs::exists(p / "series"); }
+fs::path patches_dir() {
+    const char* env = std::getenv("BOOTLAB_KERNEL_PATCHES");
+    return env && *env ? fs::path(env) : fs::path(BOOTLAB_SOURCE_DIR) / "kernel-patches";
+}
+} // namespace
+
+std::vector<std::string> known_series() {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(patches_dir(), ec))
+        if (is_series(e.path())) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
 fs::path find_series(const std::string& ref, const fs::path& from) {
-    std::vector<fs::path> tried;
-    auto is_series = [](const fs::path& p) { return fs::exists(p / "series"); };
     if (ref.find('/') != std::string::npos || ref == "." || ref == "..") {
         for (const fs::path& p : {from.empty() ? fs::path(ref) : from / ref, fs::path(ref)})
             if (is_series(p)) return p;
         throw Error(ref + ": not a patch series directory (no 'series' file in it)");
     }
-    const char* env = std::getenv("BOOTLAB_KERNEL_PATCHES");
-    const fs::path patches = env && *env ? fs::path(env) : fs::path(BOOTLAB_SOURCE_DIR) / "kernel-patches";
+    const fs::path patches = patches_dir();
     if (is_series(patches / ref)) return patches / ref;
     std::string known;
-    if (fs::exists(patches))
-        for (const auto& e : fs::directory_iterator(patches))
-            if (is_series(e.path())) known += (known.empty() ? "" : ", ") + e.path().filename().string();
+    for (const auto& name : known_series()) known += (known.empty() ? "" : ", ") + name;
     throw Error("no patch series '" + ref + "' in " + patches.string() + " (known: " +
                 (known.empty() ? "none" : known) + ")");
 }

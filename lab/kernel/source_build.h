@@ -39,6 +39,8 @@ Series load_series(const std::filesystem::path& dir);
 // then to the working directory), or a bare name looked up in kernel-patches/ of bootlab's
 // source tree ($BOOTLAB_KERNEL_PATCHES overrides). Throws Error listing the known series.
 std::filesystem::path find_series(const std::string& ref, const std::filesystem::path& from = {});
+// The names of the series in kernel-patches/ (or $BOOTLAB_KERNEL_PATCHES), sorted.
+std::vector<std::string> known_series();
 
 struct BuildOptions {
     int jobs = 0;          // make -j; 0 = all CPUs

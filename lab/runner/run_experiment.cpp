@@ -125,7 +125,10 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
                             spec.smp, spec.memory_mb, spec.timeout, opt.hang};
             BootOutcome out;
             try {
-                out = boot_qemu(req, cancel, {}, [&](const std::vector<std::string>& argv) {
+                auto console = [&](std::string_view bytes) {
+                    if (ev.console) ev.console(plan, bytes);
+                };
+                out = boot_qemu(req, cancel, console, [&](const std::vector<std::string>& argv) {
                     std::lock_guard<std::mutex> lock(mu);
                     if (ev.starting) ev.starting(plan, argv);
                 });

@@ -23,6 +23,9 @@ struct RunEvents {                  // called from worker threads, one at a time
     std::function<void(const std::string&)> message;
     std::function<void(const BootPlan&, const std::vector<std::string>& argv)> starting;
     std::function<void(const BootPlan&, const store::RunInfo&, int done, int total)> finished;
+    // the serial console of a running boot, as it arrives (a GUI's live console); not under the
+    // lock the others share, so a slow consumer never holds up the other workers' bookkeeping
+    std::function<void(const BootPlan&, std::string_view bytes)> console;
 };
 
 struct ExperimentResult {

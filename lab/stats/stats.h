@@ -7,6 +7,8 @@
 namespace bootlab::stats {
 
 double median(std::vector<double> v);
+// Linear interpolation between closest ranks (R's type 7, what box plots usually draw).
+double quantile(std::vector<double> v, double q);
 
 // Mann-Whitney U test, one-sided: is `b` stochastically greater than `a`? Exact (all
 // rank arrangements, ties by mid-ranks) up to n + m = 20, normal approximation with tie and

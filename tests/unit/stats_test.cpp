@@ -79,3 +79,14 @@ TEST(Holm, StepsDownAndStops) {
     EXPECT_EQ(s, (std::vector<bool>{true, false, false}));
     EXPECT_EQ(holm({0.001, 0.02}, 0.05), (std::vector<bool>{true, true}));
 }
+
+TEST(Quantile, MatchesRType7) {
+    // R: quantile(c(7, 1, 3, 10), c(0, .25, .5, .75, 1), type = 7) -> 1, 2.5, 5, 7.75, 10
+    const std::vector<double> v{7, 1, 3, 10};
+    EXPECT_DOUBLE_EQ(bootlab::stats::quantile(v, 0), 1);
+    EXPECT_DOUBLE_EQ(bootlab::stats::quantile(v, 0.25), 2.5);
+    EXPECT_DOUBLE_EQ(bootlab::stats::quantile(v, 0.5), 5);
+    EXPECT_DOUBLE_EQ(bootlab::stats::quantile(v, 0.75), 7.75);
+    EXPECT_DOUBLE_EQ(bootlab::stats::quantile(v, 1), 10);
+    EXPECT_DOUBLE_EQ(bootlab::stats::quantile({4}, 0.3), 4);
+}

@@ -1,0 +1,50 @@
+#include "experiment_runner.h"
+
+#include "common/error.h"
+
+namespace bootlab::gui {
+
+ExperimentRunner::ExperimentRunner(QObject* parent) : QObject(parent) {
+    qRegisterMetaType<bootlab::store::RunInfo>();
+}
+
+ExperimentRunner::~ExperimentRunner() {
+    cancel_ = true;
+    if (thread_.joinable()) thread_.join();
+}
+
+void ExperimentRunner::cancel() { cancel_ = true; }
+
+void ExperimentRunner::start(runner::ExperimentSpec spec, QString database, runner::RunOptions options) {
+    if (running_) return;
+    if (thread_.joinable()) thread_.join(); // the last experiment's thread has finished its work
+    cancel_ = false;
+    running_ = true;
+    thread_ = std::thread([this, spec = std::move(spec), db = database.toStdString(), options] {
+        // Signals emitted here are queued to the receivers' (GUI) thread.
+        runner::RunEvents ev;
+        ev.message = [this](const std::string& m) { emit message(QString::fromStdString(m)); };
+        ev.starting = [this](const runner::BootPlan& p, const std::vector<std::string>& argv) {
+            emit bootStarted(QString::fromStdString(p.label), p.repetition,
+                             QString::fromStdString(runner::shell_quote(argv)));
+        };
+        ev.console = [this](const runner::BootPlan& p, std::string_view bytes) {
+            emit console(QString::fromStdString(p.label), p.repetition,
+                         QByteArray(bytes.data(), static_cast<qsizetype>(bytes.size())));
+        };
+        ev.finished = [this](const runner::BootPlan&, const store::RunInfo& r, int done, int total) {
+            emit bootFinished(r, done, total);
+        };
+        try {
+            store::Store store(db);
+            const auto result = runner::run_experiment(store, spec, options, ev, cancel_);
+            running_ = false;
+            emit finished(result.experiment_id, result.booted, result.failed, result.cancelled);
+        } catch (const std::exception& e) {
+            running_ = false;
+            emit failed(QString::fromStdString(e.what()));
+        }
+    });
+}
+
+} // namespace bootlab::gui

@@ -1,0 +1,217 @@
+#include "compare_view.h"
+
+#include "check/run_set.h"
+#include "common/error.h"
+#include "compare_model.h"
+#include "run_table_model.h"
+#include "stats/stats.h"
+#include "timeline_view.h"
+#include "timeline_widget.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSortFilterProxyModel>
+#include <QSplitter>
+#include <QTableView>
+#include <QVBoxLayout>
+#include <map>
+
+namespace bootlab::gui {
+namespace {
+
+QString variantKey(std::int64_t experiment, const std::string& variant) {
+    return QString::number(experiment) + '\t' + QString::fromStdString(variant);
+}
+
+std::optional<double> medianOf(const std::vector<const store::RunInfo*>& runs, bool init_done) {
+    std::vector<double> v;
+    for (const auto* r : runs) {
+        const auto& m = init_done ? r->metrics.init_done : r->metrics.boot_to_init;
+        if (r->status == "ok" && m) v.push_back(static_cast<double>(*m));
+    }
+    if (v.empty()) return std::nullopt;
+    return stats::median(v);
+}
+
+// The run whose boot-to-init is the (lower) median of its side: the boot that stands for it.
+const store::RunInfo* typicalRun(std::vector<const store::RunInfo*> runs) {
+    std::erase_if(runs, [](const store::RunInfo* r) { return !r->metrics.boot_to_init; });
+    if (runs.empty()) return nullptr;
+    std::sort(runs.begin(), runs.end(), [](auto* x, auto* y) { return *x->metrics.boot_to_init < *y->metrics.boot_to_init; });
+    return runs[(runs.size() - 1) / 2];
+}
+
+} // namespace
+
+CompareView::CompareView(QWidget* parent) : QWidget(parent) {
+    by_run_ = new QRadioButton(tr("Runs"), this);
+    by_variant_ = new QRadioButton(tr("Variants (all ok boots)"), this);
+    by_run_->setChecked(true);
+    a_ = new QComboBox(this);
+    b_ = new QComboBox(this);
+    a_->setObjectName("compareA");
+    b_->setObjectName("compareB");
+    for (auto* c : {a_, b_}) {
+        c->setMinimumContentsLength(40);
+        c->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    }
+    auto* go = new QPushButton(tr("Compare"), this);
+    go->setObjectName("compare");
+    summary_ = new QLabel(this);
+    summary_->setTextFormat(Qt::RichText);
+    summary_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    model_ = new CompareModel(this);
+    auto* sorted = new QSortFilterProxyModel(this);
+    sorted->setSourceModel(model_);
+    sorted->setSortRole(CompareModel::SortRole);
+    table_ = new QTableView(this);
+    table_->setModel(sorted);
+    table_->setSortingEnabled(true);
+    table_->sortByColumn(CompareModel::Delta, Qt::DescendingOrder);
+    table_->verticalHeader()->hide();
+    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
+    table_->horizontalHeader()->setSectionResizeMode(CompareModel::Function, QHeaderView::Stretch);
+    table_->setAlternatingRowColors(true);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    timeline_ = new TimelineWidget(this);
+
+    auto* choose = new QHBoxLayout;
+    choose->addWidget(by_run_);
+    choose->addWidget(by_variant_);
+    choose->addSpacing(12);
+    choose->addWidget(new QLabel("A", this));
+    choose->addWidget(a_, 1);
+    choose->addWidget(new QLabel("B", this));
+    choose->addWidget(b_, 1);
+    choose->addWidget(go);
+    auto* split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(table_);
+    auto* right = new QWidget(this);
+    auto* right_layout = new QVBoxLayout(right);
+    right_layout->setContentsMargins(0, 0, 0, 0);
+    right_layout->addWidget(timeline_, 1);
+    auto* legend = new QLabel(timelineLegend(), this);
+    right_layout->addWidget(legend);
+    split->addWidget(right);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    auto* top = new QVBoxLayout(this);
+    top->addLayout(choose);
+    top->addWidget(summary_);
+    top->addWidget(split, 1);
+
+    connect(by_run_, &QRadioButton::toggled, this, [this] { fillChoices(); });
+    connect(go, &QPushButton::clicked, this, [this] { compareChosen(); });
+    // clicking a function highlights it in both timelines
+    connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& i) {
+        QString f = i.siblingAtColumn(CompareModel::Function).data().toString();
+        timeline_->setHighlight(f.section(' ', 0, 0));
+    });
+    summary_->setText(tr("Choose A and B, or select two runs in History and press “Compare selected”."));
+}
+
+void CompareView::setStore(store::Store* store) {
+    store_ = store;
+    model_->setDeltas({}, "A", "B");
+    timeline_->setSections({});
+    refresh();
+}
+
+void CompareView::refresh() {
+    runs_ = store_ ? store_->runs() : std::vector<store::RunInfo>{};
+    fillChoices();
+}
+
+void CompareView::fillChoices() {
+    for (auto* c : {a_, b_}) c->clear();
+    if (by_run_->isChecked()) {
+        for (auto it = runs_.rbegin(); it != runs_.rend(); ++it) // newest first
+            for (auto* c : {a_, b_}) c->addItem(runTitle(*it), static_cast<qlonglong>(it->id));
+    } else {
+        std::map<std::pair<std::int64_t, std::string>, int> ok;
+        for (const auto& r : runs_) ok[{r.experiment_id, r.variant}] += r.status == "ok";
+        std::map<std::int64_t, std::string> names;
+        for (const auto& r : runs_) names[r.experiment_id] = r.experiment;
+        for (auto it = ok.rbegin(); it != ok.rend(); ++it) {
+            if (!it->second) continue;
+            const auto& [exp, variant] = it->first;
+            const QString label = QString("experiment %1 · %2 / %3 (%4 ok boots)")
+                                      .arg(exp).arg(QString::fromStdString(names[exp]), QString::fromStdString(variant))
+                                      .arg(it->second);
+            for (auto* c : {a_, b_}) c->addItem(label, variantKey(exp, variant));
+        }
+    }
+    if (b_->count() > 1) b_->setCurrentIndex(0), a_->setCurrentIndex(1);
+}
+
+void CompareView::compareRuns(std::int64_t a, std::int64_t b) {
+    by_run_->setChecked(true);
+    a_->setCurrentIndex(a_->findData(static_cast<qlonglong>(a)));
+    b_->setCurrentIndex(b_->findData(static_cast<qlonglong>(b)));
+    compareChosen();
+}
+
+void CompareView::compareVariants(std::int64_t experiment, const std::string& a, const std::string& b) {
+    by_variant_->setChecked(true);
+    a_->setCurrentIndex(a_->findData(variantKey(experiment, a)));
+    b_->setCurrentIndex(b_->findData(variantKey(experiment, b)));
+    compareChosen();
+}
+
+void CompareView::compareChosen() {
+    if (!store_ || a_->currentIndex() < 0 || b_->currentIndex() < 0) return;
+    auto side = [this](QComboBox* c) {
+        std::vector<const store::RunInfo*> out;
+        const QVariant d = c->currentData();
+        for (const auto& r : runs_) {
+            if (by_run_->isChecked() ? r.id == d.toLongLong()
+                                     : variantKey(r.experiment_id, r.variant) == d.toString() && r.status == "ok")
+                out.push_back(&r);
+        }
+        return out;
+    };
+    const auto a = side(a_), b = side(b_);
+    if (a.empty() || b.empty()) return;
+    std::vector<check::RunSample> sa, sb;
+    try {
+        for (const auto* r : a) sa.push_back(check::sample_of(*store_, *r));
+        for (const auto* r : b) sb.push_back(check::sample_of(*store_, *r));
+    } catch (const Error& e) {
+        summary_->setText(QString::fromStdString(e.what()).toHtmlEscaped());
+        return;
+    }
+    const bool runs = by_run_->isChecked();
+    const QString an = runs ? QString("run %1").arg(a.front()->id) : QString::fromStdString(a.front()->variant);
+    QString bn = runs ? QString("run %1").arg(b.front()->id) : QString::fromStdString(b.front()->variant);
+    if (bn == an) bn += " (B)";
+    model_->setDeltas(function_deltas(sa, sb), an, bn);
+
+    auto line = [&](const char* what, bool init_done) {
+        auto x = medianOf(a, init_done), y = medianOf(b, init_done);
+        if (!x || !y) return QString("%1: -").arg(what);
+        const double d = *y - *x;
+        const QString color = d > 0 ? "#b02a2a" : "#1e7b34";
+        return QString("%1: %2 → %3 <span style='color:%4'><b>%5%6 ms (%5%7 %)</b></span>")
+            .arg(what, secondsText(static_cast<model::Micros>(*x)), secondsText(static_cast<model::Micros>(*y)), color,
+                 d > 0 ? "+" : "", QString::number(d / 1000, 'f', 1), QString::number(100 * d / *x, 'f', 1));
+    };
+    summary_->setText(QString("<b>A</b> = %1 (%2 boots) &nbsp; <b>B</b> = %3 (%4 boots)<br>%5 &nbsp;&nbsp; %6")
+                          .arg(an.toHtmlEscaped()).arg(a.size()).arg(bn.toHtmlEscaped()).arg(b.size())
+                          .arg(line("boot-to-init", false), line("init done", true)));
+
+    std::vector<TimelineWidget::Section> sections;
+    for (const auto& [label, side_runs] : {std::pair{QString("A"), a}, {QString("B"), b}}) {
+        const store::RunInfo* r = runs ? side_runs.front() : typicalRun(side_runs);
+        if (!r) continue;
+        auto s = timelineSection(*r, store_->load_boot(r->id));
+        s.title = label + ": " + s.title + (runs ? QString() : QString(" (median boot of %1)").arg(side_runs.size()));
+        sections.push_back(std::move(s));
+    }
+    timeline_->setSections(std::move(sections));
+}
+
+} // namespace bootlab::gui

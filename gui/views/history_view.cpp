@@ -1,0 +1,244 @@
+#include "history_view.h"
+
+#include "history.h"
+#include "run_table_model.h"
+
+#include <QBoxPlotSeries>
+#include <QBoxSet>
+#include <QCategoryAxis>
+#include <QBarCategoryAxis>
+#include <QChart>
+#include <QChartView>
+#include <QDateTime>
+#include <QDateTimeAxis>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QItemSelectionModel>
+#include <QLabel>
+#include <QLegendMarker>
+#include <QLineEdit>
+#include <QLineSeries>
+#include <QPushButton>
+#include <QScatterSeries>
+#include <QSplitter>
+#include <QTableView>
+#include <QTimer>
+#include <QValueAxis>
+#include <QVBoxLayout>
+#include <algorithm>
+
+namespace bootlab::gui {
+namespace {
+
+// Distinct colours that stay apart for the first ten series (Tableau 10).
+QColor seriesColor(int i) {
+    static const QRgb c[] = {0x4e79a7, 0xf28e2b, 0xe15759, 0x76b7b2, 0x59a14f,
+                             0xedc948, 0xb07aa1, 0xff9da7, 0x9c755f, 0xbab0ac};
+    return QColor::fromRgb(c[i % 10]);
+}
+
+QChart* newChart(const QString& title) {
+    auto* chart = new QChart;
+    chart->setTitle(title);
+    chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->setMargins(QMargins(4, 4, 4, 4));
+    return chart;
+}
+
+} // namespace
+
+HistoryView::HistoryView(RunTableModel* runs, QWidget* parent) : QWidget(parent), runs_(runs) {
+    filter_ = new RunFilterModel(this);
+    filter_->setSourceModel(runs_);
+    search_ = new QLineEdit(this);
+    search_->setObjectName("filter");
+    search_->setPlaceholderText(tr("Filter: words that must all appear in a row, e.g. \"default scan-sync ok\""));
+    search_->setClearButtonEnabled(true);
+    count_ = new QLabel(this);
+    auto* compare = new QPushButton(tr("Compare selected"), this);
+    compare->setObjectName("compareSelected");
+    compare->setToolTip(tr("Select two runs (Ctrl+click) to compare them function by function"));
+    compare->setEnabled(false);
+
+    table_ = new QTableView(this);
+    table_->setModel(filter_);
+    table_->setSortingEnabled(true);
+    table_->sortByColumn(RunTableModel::Id, Qt::DescendingOrder);
+    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    table_->setAlternatingRowColors(true);
+    table_->verticalHeader()->hide();
+    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
+    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->setWordWrap(false);
+    const int w = table_->fontMetrics().horizontalAdvance('x');
+    for (auto [col, chars] : {std::pair{RunTableModel::Id, 7}, {RunTableModel::Experiment, 18}, {RunTableModel::Kernel, 20},
+                              {RunTableModel::Variant, 22}, {RunTableModel::Status, 10}, {RunTableModel::Date, 18},
+                              {RunTableModel::BootToInit, 13}})
+        table_->setColumnWidth(col, chars * w);
+
+    time_chart_ = new QChartView(this);
+    time_chart_->setRenderHint(QPainter::Antialiasing);
+    box_chart_ = new QChartView(this);
+    box_chart_->setRenderHint(QPainter::Antialiasing);
+    chart_note_ = new QLabel(this);
+    chart_note_->setStyleSheet("color: #666");
+
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(search_, 1);
+    bar->addWidget(count_);
+    bar->addWidget(compare);
+    auto* upper = new QWidget(this);
+    auto* upper_layout = new QVBoxLayout(upper);
+    upper_layout->setContentsMargins(0, 0, 0, 0);
+    upper_layout->addLayout(bar);
+    upper_layout->addWidget(table_);
+    auto* charts = new QSplitter(Qt::Horizontal, this);
+    charts->addWidget(time_chart_);
+    charts->addWidget(box_chart_);
+    charts->setStretchFactor(0, 3);
+    charts->setStretchFactor(1, 2);
+    auto* lower = new QWidget(this);
+    auto* lower_layout = new QVBoxLayout(lower);
+    lower_layout->setContentsMargins(0, 0, 0, 0);
+    lower_layout->addWidget(charts, 1);
+    lower_layout->addWidget(chart_note_);
+    auto* split = new QSplitter(Qt::Vertical, this);
+    split->addWidget(upper);
+    split->addWidget(lower);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
+    auto* top = new QVBoxLayout(this);
+    top->addWidget(split);
+
+    debounce_ = new QTimer(this);
+    debounce_->setSingleShot(true);
+    debounce_->setInterval(150);
+    connect(debounce_, &QTimer::timeout, this, &HistoryView::rebuildCharts);
+    auto later = [this] { debounce_->start(); };
+    connect(search_, &QLineEdit::textChanged, this, [this, later](const QString& t) {
+        filter_->setFilterWords(t);
+        later();
+    });
+    connect(filter_, &QAbstractItemModel::modelReset, this, later);
+    connect(filter_, &QAbstractItemModel::rowsInserted, this, later);
+    connect(filter_, &QAbstractItemModel::rowsRemoved, this, later);
+    connect(filter_, &QAbstractItemModel::dataChanged, this, later);
+    connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& i) {
+        emit openRun(i.data(RunTableModel::RunIdRole).toLongLong());
+    });
+    connect(table_->selectionModel(), &QItemSelectionModel::selectionChanged, this, [this, compare] {
+        compare->setEnabled(table_->selectionModel()->selectedRows().size() == 2);
+    });
+    connect(compare, &QPushButton::clicked, this, [this] {
+        auto rows = table_->selectionModel()->selectedRows();
+        if (rows.size() != 2) return;
+        // the older run is A, the newer B: "did my change make it faster?"
+        qint64 a = rows[0].data(RunTableModel::RunIdRole).toLongLong(), b = rows[1].data(RunTableModel::RunIdRole).toLongLong();
+        emit compareRuns(std::min(a, b), std::max(a, b));
+    });
+    rebuildCharts();
+}
+
+void HistoryView::rebuildCharts() {
+    std::vector<const store::RunInfo*> shown;
+    shown.reserve(static_cast<std::size_t>(filter_->rowCount()));
+    for (int r = 0; r < filter_->rowCount(); ++r)
+        if (auto* run = runs_->runById(filter_->index(r, 0).data(RunTableModel::RunIdRole).toLongLong())) shown.push_back(run);
+    count_->setText(tr("%1 of %2 runs").arg(shown.size()).arg(runs_->rowCount()));
+    std::vector<VariantHistory> all = boot_to_init_history(shown);
+    // the series with the most boots, when there are too many to tell apart
+    std::stable_sort(all.begin(), all.end(), [](const VariantHistory& a, const VariantHistory& b) {
+        return a.points.size() > b.points.size();
+    });
+    const std::size_t total = all.size();
+    if (all.size() > kMaxSeries) all.resize(kMaxSeries);
+    std::sort(all.begin(), all.end(), [](const VariantHistory& a, const VariantHistory& b) { return a.name < b.name; });
+    chart_note_->setText(total > kMaxSeries
+        ? tr("Charts show the %1 experiment/variant series with the most boots of %2: filter to see others. "
+             "Click a point to open its timeline.").arg(kMaxSeries).arg(total)
+        : tr("Ok runs only. Click a point to open its timeline; boxes: quartiles, whiskers: min and max."));
+
+    QChart* time = newChart(tr("Boot-to-init over time"));
+    double lo = 1e300, hi = -1e300;
+    qint64 t_lo = std::numeric_limits<qint64>::max(), t_hi = std::numeric_limits<qint64>::min();
+    for (const auto& h : all)
+        for (const auto& p : h.points) {
+            lo = std::min(lo, p.seconds), hi = std::max(hi, p.seconds);
+            t_lo = std::min(t_lo, p.when_ms), t_hi = std::max(t_hi, p.when_ms);
+        }
+    auto* x = new QDateTimeAxis;
+    auto* y = new QValueAxis;
+    y->setTitleText(tr("seconds"));
+    y->setLabelFormat("%.2f");
+    time->addAxis(x, Qt::AlignBottom);
+    time->addAxis(y, Qt::AlignLeft);
+    if (!all.empty()) {
+        const qint64 pad = std::max<qint64>((t_hi - t_lo) / 20, 30'000);
+        x->setRange(QDateTime::fromMSecsSinceEpoch(t_lo - pad), QDateTime::fromMSecsSinceEpoch(t_hi + pad));
+        x->setFormat(t_hi - t_lo > 2 * 86'400'000 ? "MM-dd" : t_hi - t_lo > 3'600'000 ? "MM-dd HH:mm" : "HH:mm:ss");
+        const double m = std::max((hi - lo) * 0.08, 0.01);
+        y->setRange(std::max(0.0, lo - m), hi + m);
+    }
+    auto ranges = std::make_shared<std::pair<double, double>>(static_cast<double>(t_hi - t_lo), hi - lo);
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        auto* line = new QLineSeries;
+        auto* dots = new QScatterSeries;
+        line->setName(all[i].name);
+        line->setColor(seriesColor(static_cast<int>(i)));
+        dots->setColor(seriesColor(static_cast<int>(i)));
+        dots->setBorderColor(seriesColor(static_cast<int>(i)).darker(130));
+        dots->setMarkerSize(7);
+        for (const auto& p : all[i].points) {
+            line->append(static_cast<double>(p.when_ms), p.seconds);
+            dots->append(static_cast<double>(p.when_ms), p.seconds);
+        }
+        time->addSeries(line);
+        time->addSeries(dots);
+        for (auto* s : {static_cast<QXYSeries*>(line), static_cast<QXYSeries*>(dots)}) {
+            s->attachAxis(x);
+            s->attachAxis(y);
+        }
+        time->legend()->markers(dots).front()->setVisible(false);
+        connect(dots, &QScatterSeries::clicked, this, [this, h = all[i], ranges](const QPointF& p) {
+            if (auto run = nearest_run(h, p.x(), p.y(), ranges->first, ranges->second)) emit openRun(run);
+        });
+    }
+    QChart* old_time = time_chart_->chart();
+    time_chart_->setChart(time);
+    delete old_time;
+
+    QChart* box = newChart(tr("Boot-to-init per variant"));
+    auto* boxes = new QBoxPlotSeries;
+    boxes->setName(tr("boot-to-init (s)"));
+    QStringList names;
+    for (std::size_t i = 0; i < all.size(); ++i) {
+        const BoxStats& b = all[i].box;
+        auto* set = new QBoxSet(b.low, b.q1, b.median, b.q3, b.high, all[i].name);
+        set->setBrush(seriesColor(static_cast<int>(i)).lighter(130));
+        set->setPen(QPen(seriesColor(static_cast<int>(i)).darker(150), 1.5));
+        boxes->append(set);
+        names << all[i].name + QString(" (n=%1)").arg(all[i].points.size());
+    }
+    box->addSeries(boxes);
+    auto* cats = new QBarCategoryAxis;
+    cats->append(names);
+    cats->setLabelsAngle(names.size() > 3 ? -30 : 0);
+    auto* vy = new QValueAxis;
+    vy->setTitleText(tr("seconds"));
+    vy->setLabelFormat("%.2f");
+    if (!all.empty()) {
+        const double m = std::max((hi - lo) * 0.08, 0.01);
+        vy->setRange(std::max(0.0, lo - m), hi + m);
+    }
+    box->addAxis(cats, Qt::AlignBottom);
+    box->addAxis(vy, Qt::AlignLeft);
+    boxes->attachAxis(cats);
+    boxes->attachAxis(vy);
+    box->legend()->hide();
+    QChart* old_box = box_chart_->chart();
+    box_chart_->setChart(box);
+    delete old_box;
+}
+
+} // namespace bootlab::gui

@@ -1,0 +1,47 @@
+#pragma once
+// The History tab: every stored run in a sortable, filterable table; boot-to-init over time per
+// experiment/variant and its distribution as box plots, both following the filter. A point in
+// the time chart, or a row, opens that run's timeline.
+#include <QWidget>
+
+class QChartView;
+class QLabel;
+class QLineEdit;
+class QTableView;
+class QTimer;
+
+namespace bootlab::gui {
+
+class RunTableModel;
+class RunFilterModel;
+
+class HistoryView : public QWidget {
+    Q_OBJECT
+public:
+    HistoryView(RunTableModel* runs, QWidget* parent = nullptr);
+    RunFilterModel* filter() const { return filter_; }
+    QTableView* table() const { return table_; }
+    QChartView* timeChart() const { return time_chart_; }
+    QChartView* boxChart() const { return box_chart_; }
+    // The charts follow the table after a short pause; tests and benchmarks call this directly.
+    void rebuildCharts();
+
+    static constexpr int kMaxSeries = 10; // more lines than this are unreadable
+
+signals:
+    void openRun(qint64 id);
+    void compareRuns(qint64 a, qint64 b);
+
+private:
+    RunTableModel* runs_;
+    RunFilterModel* filter_;
+    QLineEdit* search_;
+    QTableView* table_;
+    QLabel* count_;
+    QLabel* chart_note_;
+    QChartView* time_chart_;
+    QChartView* box_chart_;
+    QTimer* debounce_;
+};
+
+} // namespace bootlab::gui

@@ -1,0 +1,444 @@
+#include "launch_view.h"
+
+#include "common/error.h"
+#include "kernel/source_build.h"
+#include "run_table_model.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFontDatabase>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPlainTextEdit>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QRegularExpression>
+#include <QSaveFile>
+#include <QScrollBar>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QTimer>
+#include <QVBoxLayout>
+
+namespace bootlab::gui {
+namespace {
+
+enum BootColumn { BootLabel, BootRep, BootStatus, BootTime, BootToInitCol, BootColumns };
+
+QString key(const QString& label, int repetition) { return label + '\t' + QString::number(repetition); }
+
+std::vector<std::string> words(const QString& text) {
+    std::vector<std::string> out;
+    for (const QString& w : text.split(QRegularExpression("[\\s,]+"), Qt::SkipEmptyParts)) out.push_back(w.toStdString());
+    return out;
+}
+
+// A variant is named after what it changes, so the history says what each series is.
+std::string variantName(const runner::BootFlags& f) {
+    std::string n;
+    auto add = [&](const std::string& part) { n += (n.empty() ? "" : "-") + part; };
+    if (f.fastboot) add("fastboot");
+    if (!f.scsi_scan.empty()) add("scan-" + f.scsi_scan);
+    if (!f.driver_async_probe.empty() || !f.async_probe_modules.empty()) add("async-probe");
+    if (!f.slowprobe_strategy.empty()) add("slowprobe-" + f.slowprobe_strategy);
+    if (f.capture != "console") add(f.capture);
+    if (f.deterministic) add("icount");
+    if (!f.initcall_debug) add("no-initcall-debug");
+    return n.empty() ? "default" : n;
+}
+
+} // namespace
+
+LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new ExperimentRunner(this)) {
+    auto named = [](auto* w, const char* name) {
+        w->setObjectName(name);
+        return w;
+    };
+    name_ = named(new QLineEdit("gui", this), "name");
+    name_->setToolTip(tr("Runs are stored under this experiment name; History groups by it"));
+
+    kernels_ = named(new QListWidget(this), "kernels");
+    auto add_kernel = [this](const QString& text, const QString& ref, bool checked) {
+        auto* item = new QListWidgetItem(text, kernels_);
+        item->setData(Qt::UserRole, ref);
+        item->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
+        item->setToolTip(ref);
+    };
+    add_kernel(tr("stock Debian 12 kernel"), "distro", true);
+    for (const auto& s : kernel::known_series())
+        add_kernel(tr("patched: %1 (built on first use, ~10 min)").arg(QString::fromStdString(s)),
+                   QString::fromStdString("series:" + s), false);
+    kernels_->setMaximumHeight(kernels_->sizeHintForRow(0) * 4 + 8);
+    auto* add_image = new QPushButton(tr("Add kernel image…"), this);
+    connect(add_image, &QPushButton::clicked, this, [this, add_kernel] {
+        const QString f = QFileDialog::getOpenFileName(this, tr("Kernel image (bzImage)"));
+        if (f.isEmpty()) return;
+        add_kernel(QFileInfo(f).fileName(), QFileInfo(f).absoluteFilePath(), true);
+        formEdited();
+    });
+
+    hardware_ = named(new QComboBox(this), "hardware");
+    hardware_->setEditable(true);
+    hardware_->addItems({"ahci:2 lsi:2 e1000", "ahci:1", "ahci:2 lsi:2 megasas:1 virtio-scsi:1 e1000",
+                         "virtio-blk:1 virtio-net", "ahci:1 slowprobe:4"});
+    QString kinds;
+    for (const auto& k : runner::device_kinds()) kinds += (kinds.isEmpty() ? "" : ", ") + QString::fromStdString(k);
+    hardware_->setToolTip(tr("Devices of the emulated machine, KIND or KIND:COUNT separated by spaces.\nKnown: %1\n"
+                             "slowprobe needs the async-lab kernel").arg(kinds));
+
+    initcall_debug_ = named(new QCheckBox("initcall_debug", this), "initcall_debug");
+    initcall_debug_->setChecked(true);
+    initcall_debug_->setToolTip(tr("Without it the kernel prints no initcall lines: only boot-to-init is measured"));
+    fastboot_ = named(new QCheckBox(tr("fastboot (async init gate, patched kernels)"), this), "fastboot");
+    deterministic_ = named(new QCheckBox(tr("deterministic timing (-icount, 1 CPU)"), this), "deterministic");
+    scsi_scan_ = named(new QComboBox(this), "scsi_scan");
+    scsi_scan_->addItem(tr("kernel default (async)"), "");
+    scsi_scan_->addItem("async", "async");
+    scsi_scan_->addItem("sync", "sync");
+    capture_ = named(new QComboBox(this), "capture");
+    capture_->addItem(tr("serial console (loglevel=8)"), "console");
+    capture_->addItem(tr("dmesg dump at the end (quiet console)"), "dmesg");
+    slowprobe_ = named(new QComboBox(this), "slowprobe_strategy");
+    slowprobe_->addItem(tr("driver default"), "");
+    for (const char* s : {"sync", "kthread", "queue_work", "async"}) slowprobe_->addItem(s, s);
+    driver_async_probe_ = named(new QLineEdit(this), "driver_async_probe");
+    driver_async_probe_->setPlaceholderText(tr("drivers, e.g. ahci sym53c8xx (driver_async_probe=)"));
+    async_probe_ = named(new QLineEdit(this), "async_probe");
+    async_probe_->setPlaceholderText(tr("modules, e.g. e1000 (MODULE.async_probe=1)"));
+
+    repetitions_ = named(new QSpinBox(this), "repetitions");
+    repetitions_->setRange(1, 1000);
+    repetitions_->setValue(3);
+    timeout_ = named(new QSpinBox(this), "timeout");
+    timeout_->setRange(10, 3600);
+    timeout_->setValue(180);
+    timeout_->setSuffix(" s");
+    jobs_ = named(new QSpinBox(this), "jobs");
+    jobs_->setRange(1, 16);
+    jobs_->setValue(1);
+    jobs_->setToolTip(tr("Boots at a time. More than one makes boots compete for the CPUs: slower, noisier times"));
+    resume_ = named(new QCheckBox(tr("resume an interrupted run of the same experiment"), this), "resume");
+
+    auto* form = new QFormLayout;
+    form->addRow(tr("Experiment"), name_);
+    auto* kernel_box = new QVBoxLayout;
+    kernel_box->addWidget(kernels_);
+    kernel_box->addWidget(add_image, 0, Qt::AlignLeft);
+    form->addRow(tr("Kernels"), kernel_box);
+    form->addRow(tr("Hardware"), hardware_);
+    auto* flags = new QGroupBox(tr("Boot flags"), this);
+    auto* flag_form = new QFormLayout(flags);
+    flag_form->addRow(initcall_debug_);
+    flag_form->addRow(fastboot_);
+    flag_form->addRow(deterministic_);
+    flag_form->addRow(tr("SCSI scan"), scsi_scan_);
+    flag_form->addRow(tr("Async probe"), driver_async_probe_);
+    flag_form->addRow(QString(), async_probe_);
+    flag_form->addRow(tr("Capture"), capture_);
+    flag_form->addRow(tr("Slow probe"), slowprobe_);
+    form->addRow(flags);
+    form->addRow(tr("Repetitions"), repetitions_);
+    form->addRow(tr("Timeout"), timeout_);
+    form->addRow(tr("Parallel boots"), jobs_);
+    form->addRow(resume_);
+
+    file_note_ = new QLabel(this);
+    file_note_->setWordWrap(true);
+    file_note_->setStyleSheet("background: #fff6d5; padding: 4px");
+    file_note_->hide();
+    run_ = named(new QPushButton(tr("Run"), this), "run");
+    run_->setDefault(true);
+    cancel_ = named(new QPushButton(tr("Cancel"), this), "cancel");
+    cancel_->setEnabled(false);
+    auto* open = named(new QPushButton(tr("Open…"), this), "openExperiment");
+    open->setToolTip(tr("Run an experiment file (TOML) with all its variants"));
+    auto* save = named(new QPushButton(tr("Save…"), this), "saveExperiment");
+    save->setToolTip(tr("Save what Run would boot as an experiment file, for `bootlab run` or CI"));
+    auto* buttons = new QHBoxLayout;
+    buttons->addWidget(open);
+    buttons->addWidget(save);
+    buttons->addStretch();
+    buttons->addWidget(cancel_);
+    buttons->addWidget(run_);
+
+    auto* left = new QWidget(this);
+    auto* left_layout = new QVBoxLayout(left);
+    left_layout->addLayout(form);
+    left_layout->addWidget(file_note_);
+    left_layout->addStretch();
+    left_layout->addLayout(buttons);
+    left->setMaximumWidth(520);
+
+    progress_ = named(new QProgressBar(this), "progress");
+    progress_->setFormat(tr("%v of %m boots"));
+    progress_->setValue(0);
+    boots_ = named(new QTableWidget(0, BootColumns, this), "boots");
+    boots_->setHorizontalHeaderLabels({tr("Boot"), tr("Rep"), tr("Status"), tr("Time"), tr("Boot-to-init")});
+    boots_->verticalHeader()->hide();
+    boots_->verticalHeader()->setDefaultSectionSize(boots_->fontMetrics().height() + 6);
+    boots_->horizontalHeader()->setSectionResizeMode(BootLabel, QHeaderView::Stretch);
+    boots_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    boots_->setSelectionMode(QAbstractItemView::SingleSelection);
+    boots_->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    console_title_ = new QLabel(tr("Serial console"), this);
+    console_ = named(new QPlainTextEdit(this), "console");
+    console_->setReadOnly(true);
+    console_->setLineWrapMode(QPlainTextEdit::NoWrap);
+    console_->setMaximumBlockCount(20000);
+    console_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    console_->setStyleSheet("QPlainTextEdit { background: #1e1e1e; color: #d4d4d4; }");
+    messages_ = named(new QPlainTextEdit(this), "messages");
+    messages_->setReadOnly(true);
+    messages_->setMaximumHeight(90);
+    messages_->setPlaceholderText(tr("Kernel downloads and builds, guest images and errors are reported here."));
+
+    auto* right = new QSplitter(Qt::Vertical, this);
+    auto* status = new QWidget(this);
+    auto* status_layout = new QVBoxLayout(status);
+    status_layout->setContentsMargins(0, 0, 0, 0);
+    status_layout->addWidget(progress_);
+    status_layout->addWidget(boots_);
+    status_layout->addWidget(messages_);
+    auto* console_box = new QWidget(this);
+    auto* console_layout = new QVBoxLayout(console_box);
+    console_layout->setContentsMargins(0, 0, 0, 0);
+    console_layout->addWidget(console_title_);
+    console_layout->addWidget(console_);
+    right->addWidget(status);
+    right->addWidget(console_box);
+    right->setStretchFactor(1, 2);
+
+    auto* top = new QHBoxLayout(this);
+    top->addWidget(left);
+    top->addWidget(right, 1);
+
+    // any edit of the form means: boot what the form says, not the opened file
+    for (auto* c : {initcall_debug_, fastboot_, deterministic_}) connect(c, &QCheckBox::toggled, this, &LaunchView::formEdited);
+    for (auto* c : {scsi_scan_, capture_, slowprobe_}) connect(c, &QComboBox::currentIndexChanged, this, &LaunchView::formEdited);
+    connect(hardware_, &QComboBox::currentTextChanged, this, &LaunchView::formEdited);
+    for (auto* e : {name_, driver_async_probe_, async_probe_}) connect(e, &QLineEdit::textEdited, this, &LaunchView::formEdited);
+    connect(kernels_, &QListWidget::itemChanged, this, &LaunchView::formEdited);
+    connect(repetitions_, &QSpinBox::valueChanged, this, &LaunchView::formEdited);
+
+    connect(run_, &QPushButton::clicked, this, &LaunchView::run);
+    connect(cancel_, &QPushButton::clicked, this, [this] {
+        runner_->cancel();
+        cancel_->setEnabled(false);
+        messages_->appendPlainText(tr("cancelling: stopping QEMU…"));
+    });
+    connect(open, &QPushButton::clicked, this, [this] {
+        const QString f = QFileDialog::getOpenFileName(this, tr("Experiment file"), {}, tr("Experiments (*.toml)"));
+        if (!f.isEmpty()) openExperiment(f);
+    });
+    connect(save, &QPushButton::clicked, this, &LaunchView::saveExperiment);
+    connect(boots_, &QTableWidget::itemSelectionChanged, this, [this] {
+        auto sel = boots_->selectedItems();
+        if (sel.isEmpty()) return;
+        const int row = sel.front()->row();
+        const QString k = key(boots_->item(row, BootLabel)->text(), boots_->item(row, BootRep)->text().toInt());
+        follow_ = rows_.value(k).running; // picking a finished boot stops following new ones
+        showConsole(k);
+    });
+
+    // the runner's reports, queued from its thread
+    connect(runner_, &ExperimentRunner::message, messages_, &QPlainTextEdit::appendPlainText);
+    connect(runner_, &ExperimentRunner::bootStarted, this, [this](const QString& label, int rep, const QString& cmd) {
+        BootRow& r = rowFor(label, rep);
+        r.clock.start();
+        r.running = true;
+        r.console.clear();
+        boots_->item(r.row, BootStatus)->setText(tr("booting"));
+        boots_->item(r.row, BootLabel)->setToolTip(cmd);
+        if (follow_) {
+            QSignalBlocker block(boots_);
+            boots_->selectRow(r.row);
+            showConsole(key(label, rep));
+        }
+    });
+    connect(runner_, &ExperimentRunner::console, this, [this](const QString& label, int rep, const QByteArray& bytes) {
+        const QString k = key(label, rep);
+        BootRow& r = rowFor(label, rep);
+        r.console += bytes;
+        if (k != shown_) return;
+        const bool at_end = console_->verticalScrollBar()->value() == console_->verticalScrollBar()->maximum();
+        console_->moveCursor(QTextCursor::End);
+        console_->insertPlainText(QString::fromUtf8(bytes).remove('\r'));
+        if (at_end) console_->ensureCursorVisible();
+    });
+    connect(runner_, &ExperimentRunner::bootFinished, this, [this](const store::RunInfo& run, int done, int total) {
+        BootRow& r = rowFor(QString::fromStdString(run.variant), static_cast<int>(run.repetition));
+        r.running = false;
+        const bool ok = run.status == "ok";
+        boots_->item(r.row, BootStatus)->setText(QString::fromStdString(run.status) + tr(" · run %1").arg(run.id));
+        boots_->item(r.row, BootStatus)->setForeground(ok ? QColor(0x1e, 0x7b, 0x34) : QColor(0xb0, 0x2a, 0x2a));
+        if (!run.error.empty()) boots_->item(r.row, BootStatus)->setToolTip(QString::fromStdString(run.error));
+        boots_->item(r.row, BootTime)->setText(QString::number(static_cast<double>(r.clock.elapsed()) / 1000, 'f', 1) + " s");
+        boots_->item(r.row, BootToInitCol)->setText(secondsText(run.metrics.boot_to_init));
+        progress_->setMaximum(total);
+        progress_->setValue(done);
+    });
+    connect(runner_, &ExperimentRunner::finished, this, [this](qint64 id, int booted, int failed, bool cancelled) {
+        setRunning(false);
+        messages_->appendPlainText(cancelled ? tr("experiment %1 cancelled after %2 boots; Run with “resume” ticked "
+                                                  "boots the rest").arg(id).arg(booted)
+                                             : tr("experiment %1 done: %2 boots, %3 failed").arg(id).arg(booted).arg(failed));
+    });
+    connect(runner_, &ExperimentRunner::failed, this, [this](const QString& error) {
+        setRunning(false);
+        messages_->appendPlainText(tr("error: %1").arg(error));
+        QMessageBox::warning(this, tr("Experiment failed"), error);
+    });
+    // the elapsed time of running boots
+    auto* tick = new QTimer(this);
+    connect(tick, &QTimer::timeout, this, [this] {
+        for (const BootRow& r : std::as_const(rows_))
+            if (r.running && r.clock.isValid())
+                boots_->item(r.row, BootTime)->setText(QString::number(static_cast<double>(r.clock.elapsed()) / 1000, 'f', 0) + " s");
+    });
+    tick->start(1000);
+}
+
+LaunchView::BootRow& LaunchView::rowFor(const QString& label, int repetition) {
+    const QString k = key(label, repetition);
+    auto it = rows_.find(k);
+    if (it != rows_.end()) return *it;
+    const int row = boots_->rowCount();
+    boots_->insertRow(row);
+    const QStringList cells{label, QString::number(repetition), tr("waiting"), "", ""};
+    for (int c = 0; c < BootColumns; ++c) boots_->setItem(row, c, new QTableWidgetItem(cells[c]));
+    BootRow r;
+    r.row = row;
+    r.running = false;
+    return *rows_.insert(k, r);
+}
+
+void LaunchView::showConsole(const QString& k) {
+    shown_ = k;
+    const BootRow r = rows_.value(k);
+    console_title_->setText(tr("Serial console: %1, repetition %2%3")
+                                .arg(k.section('\t', 0, 0), k.section('\t', 1, 1), r.running ? tr(" (live)") : QString()));
+    console_->setPlainText(QString::fromUtf8(r.console).remove('\r'));
+    console_->moveCursor(QTextCursor::End);
+}
+
+void LaunchView::formEdited() {
+    if (!file_spec_) return;
+    file_spec_.reset();
+    file_note_->hide();
+}
+
+void LaunchView::setRunning(bool running) {
+    run_->setEnabled(!running);
+    cancel_->setEnabled(running);
+}
+
+runner::ExperimentSpec LaunchView::spec() const {
+    if (file_spec_) {
+        runner::ExperimentSpec s = *file_spec_;
+        s.repetitions = repetitions_->value();
+        return s;
+    }
+    runner::ExperimentSpec s;
+    s.name = name_->text().trimmed().toStdString();
+    s.repetitions = repetitions_->value();
+    s.timeout = std::chrono::seconds(timeout_->value());
+    for (int i = 0; i < kernels_->count(); ++i) {
+        const QListWidgetItem* item = kernels_->item(i);
+        if (item->checkState() != Qt::Checked) continue;
+        const QString ref = item->data(Qt::UserRole).toString();
+        runner::KernelRef k;
+        if (ref == "distro") k = {"stock", "distro", {}, {}};
+        else if (ref.startsWith("series:")) k = {ref.mid(7).toStdString(), "series", {}, kernel::find_series(ref.mid(7).toStdString())};
+        else k = {QFileInfo(ref).fileName().replace(QRegularExpression("[^A-Za-z0-9._-]"), "_").toStdString(), "file", ref.toStdString(), {}};
+        s.kernels.push_back(k);
+    }
+    if (s.kernels.empty()) throw Error("no kernel ticked: tick at least one kernel to boot");
+    runner::HardwareSet h{"machine", {}};
+    for (const auto& d : words(hardware_->currentText())) h.devices.push_back(runner::parse_device(d));
+    if (h.devices.empty()) throw Error("no hardware: name at least one device, e.g. ahci:1");
+    s.hardware.push_back(h);
+    runner::BootFlags f;
+    f.initcall_debug = initcall_debug_->isChecked();
+    f.fastboot = fastboot_->isChecked();
+    f.deterministic = deterministic_->isChecked();
+    f.scsi_scan = scsi_scan_->currentData().toString().toStdString();
+    f.capture = capture_->currentData().toString().toStdString();
+    f.slowprobe_strategy = slowprobe_->currentData().toString().toStdString();
+    f.driver_async_probe = words(driver_async_probe_->text());
+    f.async_probe_modules = words(async_probe_->text());
+    s.variants.push_back({variantName(f), f, {}, {}});
+    // through the file format and back: the same checks as a file gets, and the text to store
+    return runner::parse_experiment(runner::to_toml(s), "launcher");
+}
+
+void LaunchView::openExperiment(const QString& file) {
+    try {
+        runner::ExperimentSpec s = runner::load_experiment(file.toStdString());
+        repetitions_->setValue(s.repetitions); // before file_spec_ is set: this is an edit
+        name_->setText(QString::fromStdString(s.name));
+        file_spec_ = s;
+        std::size_t boots = runner::expand(s, 0).size();
+        file_note_->setText(tr("Run boots <b>%1</b>: %2 kernel(s) × %3 hardware set(s) × %4 variant(s), "
+                               "%5 boots. Editing the form goes back to the form.")
+                                .arg(QFileInfo(file).fileName().toHtmlEscaped())
+                                .arg(s.kernels.size()).arg(s.hardware.size()).arg(s.variants.size()).arg(boots));
+        file_note_->show();
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Cannot open experiment"), QString::fromStdString(e.what()));
+    }
+}
+
+void LaunchView::saveExperiment() {
+    try {
+        const std::string text = runner::to_toml(spec());
+        const QString f = QFileDialog::getSaveFileName(this, tr("Save experiment"), name_->text() + ".toml",
+                                                       tr("Experiments (*.toml)"));
+        if (f.isEmpty()) return;
+        QSaveFile out(f);
+        if (!out.open(QIODevice::WriteOnly) || out.write(text.data(), static_cast<qint64>(text.size())) < 0 || !out.commit())
+            throw Error(f.toStdString() + ": " + out.errorString().toStdString());
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Cannot save experiment"), QString::fromStdString(e.what()));
+    }
+}
+
+void LaunchView::run() {
+    if (runner_->isRunning()) return;
+    runner::ExperimentSpec s;
+    try {
+        s = spec();
+    } catch (const std::exception& e) {
+        QMessageBox::warning(this, tr("Cannot run this experiment"), QString::fromStdString(e.what()));
+        return;
+    }
+    if (database_.isEmpty()) {
+        QMessageBox::warning(this, tr("No database"), tr("Open a database first (File ▸ Open database)."));
+        return;
+    }
+    rows_.clear();
+    boots_->setRowCount(0);
+    console_->clear();
+    shown_.clear();
+    follow_ = true;
+    // the runner shuffles the boots: their rows appear as they start
+    progress_->setMaximum(static_cast<int>(runner::expand(s, 0).size()));
+    progress_->setValue(0);
+    messages_->appendPlainText(tr("running %1: %2 boots").arg(QString::fromStdString(s.name)).arg(progress_->maximum()));
+    runner::RunOptions o;
+    o.jobs = jobs_->value();
+    o.fresh = !resume_->isChecked();
+    o.origin = "gui";
+    setRunning(true);
+    runner_->start(std::move(s), database_, o);
+}
+
+} // namespace bootlab::gui

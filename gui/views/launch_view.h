@@ -1,0 +1,75 @@
+#pragma once
+// The Launch tab: kernels, a machine, the boot flags and repetitions make an experiment (the same
+// TOML `bootlab run` reads; "Save…" writes it, "Open…" runs any file). Run boots it off the GUI
+// thread; each boot shows its progress and status, the selected boot its live serial console,
+// and Cancel kills the QEMUs at once.
+#include "experiment_runner.h"
+
+#include <QElapsedTimer>
+#include <QHash>
+#include <QWidget>
+#include <optional>
+
+class QCheckBox;
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QListWidget;
+class QPlainTextEdit;
+class QProgressBar;
+class QPushButton;
+class QSpinBox;
+class QTableWidget;
+
+namespace bootlab::gui {
+
+class LaunchView : public QWidget {
+    Q_OBJECT
+public:
+    explicit LaunchView(QWidget* parent = nullptr);
+    void setDatabase(const QString& path) { database_ = path; }
+    ExperimentRunner* runner() const { return runner_; }
+    // The experiment the form (or the opened file) describes; throws Error saying what is wrong.
+    runner::ExperimentSpec spec() const;
+    void openExperiment(const QString& file); // errors are shown, with the file and line
+
+public slots:
+    void run();
+
+private:
+    struct BootRow {
+        int row = 0;
+        QElapsedTimer clock;
+        QByteArray console;
+        bool running = true;
+    };
+    void formEdited();
+    void showConsole(const QString& key);
+    void setRunning(bool running);
+    BootRow& rowFor(const QString& label, int repetition);
+    void saveExperiment();
+
+    ExperimentRunner* runner_;
+    QString database_;
+    std::optional<runner::ExperimentSpec> file_spec_; // an opened experiment file, until the form is edited
+
+    QLineEdit* name_;
+    QListWidget* kernels_;
+    QComboBox* hardware_;
+    QCheckBox *initcall_debug_, *fastboot_, *deterministic_, *resume_;
+    QComboBox *scsi_scan_, *capture_, *slowprobe_;
+    QLineEdit *driver_async_probe_, *async_probe_;
+    QSpinBox *repetitions_, *timeout_, *jobs_;
+    QLabel* file_note_;
+    QPushButton *run_, *cancel_;
+    QProgressBar* progress_;
+    QTableWidget* boots_;
+    QLabel* console_title_;
+    QPlainTextEdit* console_;
+    QPlainTextEdit* messages_;
+    QHash<QString, BootRow> rows_;   // "label\trepetition"
+    QString shown_;                  // whose console is shown
+    bool follow_ = true;             // show each new boot's console as it starts
+};
+
+} // namespace bootlab::gui

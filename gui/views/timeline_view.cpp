@@ -1,0 +1,106 @@
+#include "timeline_view.h"
+
+#include "run_table_model.h"
+
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QToolButton>
+#include <QVBoxLayout>
+
+namespace bootlab::gui {
+
+QString runTitle(const store::RunInfo& r) {
+    return QString("run %1 · %2 / %3 · %4 · %5")
+        .arg(r.id)
+        .arg(QString::fromStdString(r.experiment), QString::fromStdString(r.variant),
+             QString::fromStdString(r.kernel_version.empty() ? "unknown kernel" : r.kernel_version),
+             QString::fromStdString(r.status));
+}
+
+TimelineWidget::Section timelineSection(const store::RunInfo& run, model::Boot boot) {
+    TimelineLayout layout = layout_timeline(boot);
+    return {runTitle(run), std::move(boot), std::move(layout)};
+}
+
+QString timelineLegend() {
+    auto swatch = [](const char* color, const char* text, const char* style = "") {
+        return QString("<span style='background:%1;%3'>&nbsp;&nbsp;&nbsp;&nbsp;</span>&nbsp;%2&nbsp;&nbsp; ")
+            .arg(color, text, style);
+    };
+    return swatch("#4878b0", "sync initcall") + swatch("#e08a2c", "async cookie (#N)") +
+           swatch("#bbbbbb", "async wait") + swatch("#c0392b", "never returned") +
+           "<span style='color:#c0392b'>┆ boot-to-init</span>&nbsp;&nbsp; <span style='color:#2e8b57'>┆ init-done</span>";
+}
+
+TimelineView::TimelineView(QWidget* parent) : QWidget(parent) {
+    timeline_ = new TimelineWidget(this);
+    title_ = new QLabel(this);
+    QFont f = title_->font();
+    f.setBold(true);
+    title_->setFont(f);
+    numbers_ = new QLabel(this);
+    numbers_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    search_ = new QLineEdit(this);
+    search_->setObjectName("search");
+    search_->setPlaceholderText(tr("Highlight function or module…"));
+    search_->setClearButtonEnabled(true);
+    search_->setMaximumWidth(280);
+    matches_ = new QLabel(this);
+    matches_->setMinimumWidth(90);
+
+    auto button = [this](const QString& text, const QString& tip, auto slot) {
+        auto* b = new QToolButton(this);
+        b->setText(text);
+        b->setToolTip(tip);
+        connect(b, &QToolButton::clicked, timeline_, slot);
+        return b;
+    };
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(search_);
+    bar->addWidget(matches_);
+    bar->addStretch();
+    bar->addWidget(button("−", tr("Zoom out (-, wheel)"), [this] { timeline_->zoom(1 / 1.5); }));
+    bar->addWidget(button("+", tr("Zoom in (+, wheel)"), [this] { timeline_->zoom(1.5); }));
+    bar->addWidget(button(tr("Fit"), tr("Show the whole boot (F, double-click on empty space)"), [this] { timeline_->fit(); }));
+
+    auto* legend = new QLabel(timelineLegend(), this);
+    legend->setToolTip(tr("Wheel: zoom at the cursor · drag: pan · Shift+wheel: scroll lanes · "
+                          "double-click a bar: zoom to it · hover: details"));
+    auto* top = new QVBoxLayout(this);
+    top->addWidget(title_);
+    top->addWidget(numbers_);
+    top->addLayout(bar);
+    top->addWidget(timeline_, 1);
+    top->addWidget(legend);
+
+    connect(search_, &QLineEdit::textChanged, timeline_, &TimelineWidget::setHighlight);
+    connect(timeline_, &TimelineWidget::highlightChanged, this, [this](int n) {
+        matches_->setText(search_->text().trimmed().isEmpty() ? QString() : tr("%n span(s)", "", n));
+    });
+    clear();
+}
+
+void TimelineView::clear() {
+    title_->setText(tr("No boot selected"));
+    numbers_->clear();
+    timeline_->setSections({});
+}
+
+void TimelineView::showRun(const store::RunInfo& run, model::Boot boot) {
+    const model::Metrics m = boot.metrics;
+    std::vector<TimelineWidget::Section> s;
+    s.push_back(timelineSection(run, std::move(boot)));
+    title_->setText(runTitle(run));
+    numbers_->setText(tr("boot-to-init %1 · init done %2 · %3 sync initcalls (%4) · %5 async cookies (%6) · "
+                         "pid 1 waited %7 · %8 pids")
+                          .arg(secondsText(m.boot_to_init), secondsText(m.init_done))
+                          .arg(m.sync_count).arg(secondsText(m.initcall_total))
+                          .arg(m.async_count).arg(secondsText(m.async_total))
+                          .arg(secondsText(m.boot_wait))
+                          .arg(s.front().layout.lanes.size()));
+    timeline_->setSections(std::move(s));
+    timeline_->setHighlight(search_->text());
+}
+
+} // namespace bootlab::gui

@@ -1,0 +1,84 @@
+#pragma once
+// One or more boots drawn on one time axis: a lane per pid, a row per nesting level. Sync
+// initcalls are blue, async cookies orange with their cookie number, waits hatched grey, spans
+// that never returned red. Wheel zooms around the cursor, dragging pans, F (or double-click on
+// empty space) fits; hovering a bar tells everything known about it.
+#include "timeline_layout.h"
+
+#include <QString>
+#include <QWidget>
+#include <vector>
+
+namespace bootlab::gui {
+
+class TimelineWidget : public QWidget {
+    Q_OBJECT
+public:
+    struct Section {
+        QString title;        // "run 12: default / async"
+        model::Boot boot;
+        TimelineLayout layout;
+    };
+
+    explicit TimelineWidget(QWidget* parent = nullptr);
+
+    void setSections(std::vector<Section> sections); // fits the view
+    const std::vector<Section>& sections() const { return sections_; }
+    // Functions (or modules) containing `text` are outlined, the rest faded; "" clears.
+    void setHighlight(const QString& text);
+    int highlightCount() const { return matches_; }
+
+    // The visible time range, in µs from the start of the boot.
+    double viewStart() const { return t0_; }
+    double viewEnd() const { return t0_ + us_per_px_ * plotWidth(); }
+    void setView(double start_us, double end_us);
+
+    // What the tooltip at this widget position says ("" when nothing is there).
+    QString describeAt(QPoint pos) const;
+
+    QSize sizeHint() const override { return {900, 500}; }
+
+public slots:
+    void fit();
+    void zoom(double factor, double at_x = -1);
+
+signals:
+    void highlightChanged(int matches);
+    void viewChanged(double start_us, double end_us);
+
+protected:
+    void paintEvent(QPaintEvent*) override;
+    void wheelEvent(QWheelEvent*) override;
+    void mousePressEvent(QMouseEvent*) override;
+    void mouseMoveEvent(QMouseEvent*) override;
+    void mouseReleaseEvent(QMouseEvent*) override;
+    void mouseDoubleClickEvent(QMouseEvent*) override;
+    void keyPressEvent(QKeyEvent*) override;
+    void resizeEvent(QResizeEvent*) override;
+    bool event(QEvent*) override;
+
+private:
+    struct Hit { int section = -1; int bar = -1; };
+    double plotWidth() const;
+    double xOf(double t) const;
+    int sectionTop(int s) const;   // content y of a section's header (before scrolling)
+    int contentHeight() const;
+    Hit hitAt(QPoint pos) const;
+    void clampScroll();
+    void recountMatches();
+    bool matches(const Section& s, const Bar& b) const;
+
+    std::vector<Section> sections_;
+    Micros end_ = 1;               // the latest end over all sections
+    double t0_ = 0;                // µs at the left edge of the plot
+    double us_per_px_ = 1000;
+    int y0_ = 0;                   // vertical scroll, px
+    QString highlight_;
+    int matches_ = 0;
+    QPoint drag_from_;
+    double drag_t0_ = 0;
+    int drag_y0_ = 0;
+    bool dragging_ = false;
+};
+
+} // namespace bootlab::gui

@@ -1,0 +1,69 @@
+// The launcher saves what it runs as an experiment file: writing a spec and reading it back must
+// give the same matrix, flags and command lines, for the real experiment files we ship.
+#include "runner/experiment.h"
+#include "test_util.h"
+
+#include <gtest/gtest.h>
+
+using namespace bootlab;
+
+namespace {
+
+void expect_same(const runner::ExperimentSpec& a, const runner::ExperimentSpec& b) {
+    EXPECT_EQ(a.name, b.name);
+    EXPECT_EQ(a.description, b.description);
+    EXPECT_EQ(a.repetitions, b.repetitions);
+    EXPECT_EQ(a.smp, b.smp);
+    EXPECT_EQ(a.memory_mb, b.memory_mb);
+    EXPECT_EQ(a.timeout, b.timeout);
+    ASSERT_EQ(a.kernels.size(), b.kernels.size());
+    for (std::size_t i = 0; i < a.kernels.size(); ++i) {
+        EXPECT_EQ(a.kernels[i].name, b.kernels[i].name);
+        EXPECT_EQ(a.kernels[i].source, b.kernels[i].source);
+        EXPECT_EQ(std::filesystem::weakly_canonical(a.kernels[i].series),
+                  std::filesystem::weakly_canonical(b.kernels[i].series));
+    }
+    ASSERT_EQ(a.hardware.size(), b.hardware.size());
+    for (std::size_t i = 0; i < a.hardware.size(); ++i) {
+        ASSERT_EQ(a.hardware[i].devices.size(), b.hardware[i].devices.size());
+        for (std::size_t d = 0; d < a.hardware[i].devices.size(); ++d) {
+            EXPECT_EQ(a.hardware[i].devices[d].kind, b.hardware[i].devices[d].kind);
+            EXPECT_EQ(a.hardware[i].devices[d].disks, b.hardware[i].devices[d].disks);
+        }
+    }
+    ASSERT_EQ(a.variants.size(), b.variants.size());
+    for (std::size_t i = 0; i < a.variants.size(); ++i) {
+        const auto &va = a.variants[i], &vb = b.variants[i];
+        EXPECT_EQ(va.name, vb.name);
+        EXPECT_EQ(va.hardware, vb.hardware);
+        EXPECT_EQ(va.kernels, vb.kernels);
+        // the command line is what the flags are for: compare that, and the QEMU-side flag
+        EXPECT_EQ(runner::kernel_cmdline(va.flags, 2, 1), runner::kernel_cmdline(vb.flags, 2, 1)) << va.name;
+        EXPECT_EQ(va.flags.deterministic, vb.flags.deterministic);
+    }
+}
+
+class ExperimentToml : public testing::TestWithParam<std::string> {};
+
+TEST_P(ExperimentToml, WritesWhatItReads) {
+    const auto file = std::filesystem::path(BOOTLAB_SOURCE_DIR) / GetParam();
+    const runner::ExperimentSpec spec = runner::load_experiment(file);
+    const std::string text = runner::to_toml(spec);
+    expect_same(spec, runner::parse_experiment(text, "written.toml"));
+}
+
+INSTANTIATE_TEST_SUITE_P(Shipped, ExperimentToml,
+                         testing::Values("lab/experiments/default.toml", "lab/experiments/async-strategies.toml",
+                                         "tests/data/experiments/ab.toml", "tests/data/experiments/dmesg-capture.toml",
+                                         "tests/data/experiments/two-by-two.toml"));
+
+TEST(ExperimentToml, QuotesWhatItWrites) {
+    runner::ExperimentSpec spec = runner::parse_experiment("name = \"x\"\n[hardware]\nm = [\"ahci:1\"]\n", "x.toml");
+    spec.description = "quote \" backslash \\ newline \n done";
+    spec.variants[0].flags.extra = "foo=\"a b\"";
+    const auto back = runner::parse_experiment(runner::to_toml(spec), "written.toml");
+    EXPECT_EQ(back.description, spec.description);
+    EXPECT_EQ(back.variants[0].flags.extra, spec.variants[0].flags.extra);
+}
+
+} // namespace
