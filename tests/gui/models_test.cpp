@@ -1,0 +1,202 @@
+// The GUI's models, headless (offscreen platform, no widget code): what they hold for real boot
+// logs is checked against counts made by hand from the raw text (tests/unit/hand_count.h).
+#include "compare_model.h"
+#include "demo_db.h"
+#include "hand_count.h"
+#include "history.h"
+#include "run_table_model.h"
+#include "timeline_layout.h"
+
+#include "check/run_set.h"
+#include "stats/stats.h"
+
+#include <QAbstractItemModelTester>
+#include <QtTest>
+#include <algorithm>
+
+using namespace bootlab;
+
+namespace {
+const char* kAsync = "debian-6.1-q35-ahci-lsi-e1000-async.log";
+const char* kScanSync = "debian-6.1-q35-ahci-lsi-e1000-scan-sync.log";
+} // namespace
+
+class ModelsTest : public QObject {
+    Q_OBJECT
+    test::TempDir dir;
+    std::unique_ptr<store::Store> store;
+    std::vector<std::int64_t> ids; // the demo runs, in demo_runs() order
+
+private slots:
+    void initTestCase() {
+        store = std::make_unique<store::Store>(dir.path / "gui.db");
+        ids = test::make_demo_db(*store);
+    }
+
+    void timelineHasABarPerSpanAndALanePerPid_data() {
+        QTest::addColumn<QString>("log");
+        QTest::addColumn<int>("run");
+        for (std::size_t i = 0; i < test::demo_runs().size(); ++i)
+            QTest::newRow(test::demo_runs()[i].log) << QString(test::demo_runs()[i].log) << int(i);
+    }
+    void timelineHasABarPerSpanAndALanePerPid() {
+        QFETCH(QString, log);
+        QFETCH(int, run);
+        const test::HandCount h = test::count_by_hand(log.toStdString());
+        const model::Boot boot = store->load_boot(ids[static_cast<std::size_t>(run)]);
+        const gui::TimelineLayout t = gui::layout_timeline(boot);
+        auto bars = [&](gui::BarKind k) {
+            return int(std::count_if(t.bars.begin(), t.bars.end(), [k](const gui::Bar& b) { return b.kind == k; }));
+        };
+        QCOMPARE(bars(gui::BarKind::Sync), h.sync);
+        QCOMPARE(bars(gui::BarKind::Async), h.async);
+        QCOMPARE(bars(gui::BarKind::Wait), h.waits);
+        std::set<long> lanes;
+        for (const auto& l : t.lanes) lanes.insert(static_cast<long>(l.pid));
+        QCOMPARE(lanes, h.pids);
+        QVERIFY(h.run_init_us);
+        QCOMPARE(t.marks.front().name, std::string("boot-to-init"));
+        QCOMPARE(t.marks.front().time, static_cast<model::Micros>(*h.run_init_us));
+
+        // every bar lies in its pid's lane, and no two bars of a row overlap
+        for (std::size_t i = 0; i < t.bars.size(); ++i) {
+            const gui::Bar& b = t.bars[i];
+            const std::int64_t pid = b.kind == gui::BarKind::Wait ? boot.waits[std::size_t(b.index)].pid
+                                                                  : boot.spans[std::size_t(b.index)].pid;
+            auto lane = std::find_if(t.lanes.begin(), t.lanes.end(), [&](const gui::Lane& l) { return l.pid == pid; });
+            QVERIFY(b.row >= lane->first_row && b.row < lane->first_row + lane->rows);
+            if (i && t.bars[i - 1].row == b.row) QVERIFY2(t.bars[i - 1].end <= b.start, qPrintable(QString::number(i)));
+        }
+    }
+
+    void barAtFindsTheCookieUnderThePointer() {
+        const test::HandCount h = test::count_by_hand(kAsync);
+        const model::Boot boot = store->load_boot(ids[0]);
+        const gui::TimelineLayout t = gui::layout_timeline(boot);
+        int checked = 0;
+        for (const auto& [name, usecs] : h.async_usecs) {   // "16_do_scan_async"
+            const long cookie = std::stol(name.substr(0, name.find('_')));
+            auto it = std::find_if(t.bars.begin(), t.bars.end(), [&](const gui::Bar& b) {
+                return b.kind == gui::BarKind::Async && boot.spans[std::size_t(b.index)].cookie == cookie;
+            });
+            QVERIFY(it != t.bars.end());
+            QCOMPARE(it->end - it->start, static_cast<model::Micros>(usecs));
+            const int found = gui::bar_at(t, it->row, it->start + (it->end - it->start) / 2, 0);
+            QCOMPARE(found, int(it - t.bars.begin()));
+            ++checked;
+        }
+        QVERIFY(checked > 10);
+    }
+
+    void runTableShowsEveryRunWithItsNumbers() {
+        gui::RunTableModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setRuns(store->runs());
+        QCOMPARE(m.rowCount(), int(test::demo_runs().size()));
+        for (int r = 0; r < m.rowCount(); ++r) {
+            const auto& demo = test::demo_runs()[std::size_t(r)];
+            const auto h = test::count_by_hand(demo.log);
+            auto cell = [&](int c) { return m.index(r, c).data().toString(); };
+            QCOMPARE(cell(gui::RunTableModel::Experiment), QString(demo.experiment));
+            QCOMPARE(cell(gui::RunTableModel::Variant), QString(demo.variant));
+            QCOMPARE(cell(gui::RunTableModel::Status), QString("ok"));
+            QCOMPARE(cell(gui::RunTableModel::BootToInit), QString::asprintf("%.3f s", double(*h.run_init_us) / 1e6));
+            QCOMPARE(m.index(r, gui::RunTableModel::BootToInit).data(gui::RunTableModel::SortRole).toLongLong(),
+                     qlonglong(*h.run_init_us));
+        }
+        // a run stored while the table is shown is appended, and stored again is updated in place
+        store::RunInfo extra = *store->run(ids[0]);
+        extra.id = 999;
+        m.upsertRun(extra);
+        QCOMPARE(m.rowCount(), int(test::demo_runs().size()) + 1);
+        extra.status = "timeout";
+        m.upsertRun(extra);
+        QCOMPARE(m.rowCount(), int(test::demo_runs().size()) + 1);
+        QCOMPARE(m.index(m.rowCount() - 1, gui::RunTableModel::Status).data().toString(), QString("timeout"));
+    }
+
+    void filterAndSortWorkOnRealValues() {
+        gui::RunTableModel m;
+        m.setRuns(store->runs());
+        gui::RunFilterModel f;
+        QAbstractItemModelTester tester(&f, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        f.setSourceModel(&m);
+        f.setFilterWords("default");
+        QCOMPARE(f.rowCount(), 3);
+        f.setFilterWords("DEFAULT scan");
+        QCOMPARE(f.rowCount(), 1);
+        QCOMPARE(f.index(0, gui::RunTableModel::Variant).data().toString(), QString("scan-sync"));
+        f.setFilterWords("async-lab");
+        QCOMPARE(f.rowCount(), 2);
+        f.setFilterWords("");
+        // by boot-to-init: the order of the hand-counted Run /init times
+        f.sort(gui::RunTableModel::BootToInit, Qt::AscendingOrder);
+        std::vector<long> by_hand;
+        for (const auto& d : test::demo_runs()) by_hand.push_back(*test::count_by_hand(d.log).run_init_us);
+        std::sort(by_hand.begin(), by_hand.end());
+        for (int r = 0; r < f.rowCount(); ++r)
+            QCOMPARE(f.index(r, gui::RunTableModel::BootToInit).data(gui::RunTableModel::SortRole).toLongLong(),
+                     qlonglong(by_hand[std::size_t(r)]));
+    }
+
+    void historySeriesAndBoxesFollowTheRuns() {
+        // the demo runs twice more: three boots per experiment/variant
+        test::TempDir d2;
+        store::Store s(d2.path / "h.db");
+        test::make_demo_db(s, 3);
+        const auto runs = s.runs();
+        std::vector<const store::RunInfo*> ptrs;
+        for (const auto& r : runs) ptrs.push_back(&r);
+        const auto h = gui::boot_to_init_history(ptrs);
+        QCOMPARE(h.size(), test::demo_runs().size());
+        for (const auto& series : h) {
+            QCOMPARE(series.points.size(), std::size_t(3));
+            auto demo = std::find_if(test::demo_runs().begin(), test::demo_runs().end(), [&](const test::DemoRun& d) {
+                return series.name == QString(d.experiment) + " / " + d.variant;
+            });
+            QVERIFY(demo != test::demo_runs().end());
+            const double seconds = double(*test::count_by_hand(demo->log).run_init_us) / 1e6;
+            QCOMPARE(series.box.median, seconds); // the same log three times: every quartile is it
+            QCOMPARE(series.box.low, seconds);
+            QCOMPARE(series.box.high, seconds);
+            const gui::HistoryPoint& p = series.points[1];
+            const auto got = gui::nearest_run(series, double(p.when_ms), p.seconds, 1, 1);
+            auto at = std::find_if(series.points.begin(), series.points.end(),
+                                   [&](const gui::HistoryPoint& q) { return q.run == got; });
+            QVERIFY(at != series.points.end());
+            QCOMPARE(at->when_ms, p.when_ms); // that point, or one exactly on it
+        }
+    }
+
+    void compareDeltasAreTheDifferenceOfHandCountedTimes() {
+        const test::HandCount a = test::count_by_hand(kAsync);
+        const test::HandCount b = test::count_by_hand(kScanSync);
+        auto sum_of = [](const test::HandCount& h, const std::string& fn) {
+            long us = 0;
+            for (const auto& [name, t] : h.async_usecs)
+                if (name.substr(name.find('_') + 1) == fn) us += t;
+            return double(us);
+        };
+        const auto da = check::sample_of(*store, *store->run(ids[0]));
+        const auto db = check::sample_of(*store, *store->run(ids[1]));
+        gui::CompareModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setDeltas(gui::function_deltas({da}, {db}), "async", "scan-sync");
+        QVERIFY(m.rowCount() > 100);
+        // async_port_probe [libata] runs as cookies in both boots: A and B are sums of cookies
+        int found = 0;
+        for (const auto& d : m.deltas()) {
+            if (d.function != "async_port_probe [libata]") continue;
+            QCOMPARE(d.a_us, sum_of(a, "async_port_probe"));
+            QCOMPARE(d.b_us, sum_of(b, "async_port_probe"));
+            ++found;
+        }
+        QCOMPARE(found, 1);
+        for (std::size_t i = 1; i < m.deltas().size(); ++i)
+            QVERIFY(std::abs(m.deltas()[i - 1].delta_us()) >= std::abs(m.deltas()[i].delta_us()));
+        QCOMPARE(m.headerData(gui::CompareModel::A, Qt::Horizontal).toString(), QString("async (ms)"));
+    }
+};
+
+QTEST_GUILESS_MAIN(ModelsTest)
+#include "models_test.moc"
