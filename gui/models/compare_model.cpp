@@ -16,17 +16,20 @@ std::vector<FunctionDelta> function_deltas(const std::vector<check::RunSample>& 
     for (const auto* side : {&a, &b})
         for (const auto& r : *side)
             for (const auto& [f, t] : r.spans) names.insert(f);
-    auto median_of = [](const std::vector<check::RunSample>& side, const std::string& f) {
+    auto median_of = [](const std::vector<check::RunSample>& side, const std::string& f, int* boots) {
         std::vector<double> v;
         for (const auto& r : side) {
             auto it = r.spans.find(f);
             v.push_back(it == r.spans.end() ? 0.0 : static_cast<double>(it->second));
+            *boots += it != r.spans.end();
         }
         return stats::median(v);
     };
     std::vector<FunctionDelta> out;
     for (const auto& f : names) {
-        FunctionDelta d{f, median_of(a, f), median_of(b, f)};
+        FunctionDelta d{f};
+        d.a_us = median_of(a, f, &d.a_boots);
+        d.b_us = median_of(b, f, &d.b_boots);
         if (d.a_us != 0 || d.b_us != 0) out.push_back(d);
     }
     std::stable_sort(out.begin(), out.end(), [](const FunctionDelta& x, const FunctionDelta& y) {
@@ -58,6 +61,9 @@ QVariant CompareModel::data(const QModelIndex& index, int role) const {
     // slower in B is red, faster green: the colours of a diff
     if (role == Qt::ForegroundRole && (index.column() == Delta || index.column() == DeltaPercent) && d.delta_us() != 0)
         return QBrush(d.delta_us() > 0 ? QColor(0xb0, 0x2a, 0x2a) : QColor(0x1e, 0x7b, 0x34));
+    if (role == Qt::ToolTipRole)
+        return QString("%1\nran in %2 of the A boots and %3 of the B boots; a side's time is the median over its boots "
+                       "(0 where it did not run)").arg(QString::fromStdString(d.function)).arg(d.a_boots).arg(d.b_boots);
     auto ms = [](double us) { return QString::number(us / 1000.0, 'f', 3); };
     if (role == SortRole) {
         switch (index.column()) {
@@ -75,7 +81,9 @@ QVariant CompareModel::data(const QModelIndex& index, int role) const {
     case B: return ms(d.b_us);
     case Delta: return (d.delta_us() > 0 ? "+" : "") + ms(d.delta_us());
     case DeltaPercent:
-        if (d.a_us == 0) return QStringLiteral("new");
+        if (d.a_boots == 0) return QStringLiteral("only in B");
+        if (d.b_boots == 0) return QStringLiteral("only in A");
+        if (d.a_us == 0) return QStringLiteral("from 0"); // a jiffy-timed initcall: 0 or 4000 µs
         return (pct > 0 ? "+" : "") + QString::number(pct, 'f', 1) + " %";
     }
     return {};

@@ -13,6 +13,7 @@ namespace bootlab::gui {
 struct FunctionDelta {
     std::string function; // "do_scan_async [scsi_mod]"
     double a_us = 0, b_us = 0;
+    int a_boots = 0, b_boots = 0; // boots of each side the function ran in at all
     double delta_us() const { return b_us - a_us; }
 };
 

@@ -34,13 +34,18 @@ TimelineLayout layout_timeline(const model::Boot& boot) {
             return a.kind != BarKind::Wait && b.kind == BarKind::Wait;
         });
         Lane lane{pid, out.rows, 1};
-        std::vector<Micros> open; // ends of the bars enclosing the current one
+        std::vector<const Bar*> open; // the bars enclosing the current one
         for (auto& b : bars) {
-            while (!open.empty() && open.back() <= b.start) open.pop_back();
-            // Bars on one pid nest or follow each other. A partial overlap (a lost line) simply
-            // goes one level down too: no two bars of a row ever overlap, so none hides another.
+            // Sync initcalls of one pid never nest (do_one_initcall does not recurse), but early
+            // ones overlap the next by up to a jiffy: their "after 4000 usecs" comes from a
+            // jiffies clock. So a sync bar always follows the sync bar before it; other bars nest
+            // in what they start inside of, and a partial overlap (a lost line) goes one level
+            // down too, so that no bar hides another.
+            while (!open.empty() && (open.back()->end <= b.start ||
+                                     (b.kind == BarKind::Sync && open.back()->kind == BarKind::Sync)))
+                open.pop_back();
             b.row = static_cast<int>(open.size());
-            open.push_back(b.end);
+            open.push_back(&b);
             lane.rows = std::max(lane.rows, b.row + 1);
             if (b.kind == BarKind::Sync) ++lane.sync;
             if (b.kind == BarKind::Async) ++lane.async;

@@ -19,6 +19,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 #include <map>
+#include <tuple>
 
 namespace bootlab::gui {
 namespace {
@@ -74,10 +75,15 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     table_->sortByColumn(CompareModel::Delta, Qt::DescendingOrder);
     table_->verticalHeader()->hide();
     table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
+    table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setSectionResizeMode(CompareModel::Function, QHeaderView::Stretch);
+    table_->setMinimumWidth(520);
     table_->setAlternatingRowColors(true);
     table_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    timeline_ = new TimelineWidget(this);
+    timeline_a_ = new TimelineWidget(this);
+    timeline_b_ = new TimelineWidget(this);
+    connect(timeline_a_, &TimelineWidget::viewChanged, timeline_b_, &TimelineWidget::setView);
+    connect(timeline_b_, &TimelineWidget::viewChanged, timeline_a_, &TimelineWidget::setView);
 
     auto* choose = new QHBoxLayout;
     choose->addWidget(by_run_);
@@ -93,12 +99,16 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     auto* right = new QWidget(this);
     auto* right_layout = new QVBoxLayout(right);
     right_layout->setContentsMargins(0, 0, 0, 0);
-    right_layout->addWidget(timeline_, 1);
+    auto* both = new QSplitter(Qt::Vertical, this);
+    both->addWidget(timeline_a_);
+    both->addWidget(timeline_b_);
+    right_layout->addWidget(both, 1);
     auto* legend = new QLabel(timelineLegend(), this);
     right_layout->addWidget(legend);
     split->addWidget(right);
     split->setStretchFactor(0, 2);
     split->setStretchFactor(1, 3);
+    split->setSizes({560, 900});
     auto* top = new QVBoxLayout(this);
     top->addLayout(choose);
     top->addWidget(summary_);
@@ -109,7 +119,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     // clicking a function highlights it in both timelines
     connect(table_->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& i) {
         QString f = i.siblingAtColumn(CompareModel::Function).data().toString();
-        timeline_->setHighlight(f.section(' ', 0, 0));
+        for (auto* t : {timeline_a_, timeline_b_}) t->setHighlight(f.section(' ', 0, 0));
     });
     summary_->setText(tr("Choose A and B, or select two runs in History and press “Compare selected”."));
 }
@@ -117,7 +127,7 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
 void CompareView::setStore(store::Store* store) {
     store_ = store;
     model_->setDeltas({}, "A", "B");
-    timeline_->setSections({});
+    for (auto* t : {timeline_a_, timeline_b_}) t->setSections({});
     refresh();
 }
 
@@ -203,15 +213,19 @@ void CompareView::compareChosen() {
                           .arg(an.toHtmlEscaped()).arg(a.size()).arg(bn.toHtmlEscaped()).arg(b.size())
                           .arg(line("boot-to-init", false), line("init done", true)));
 
-    std::vector<TimelineWidget::Section> sections;
-    for (const auto& [label, side_runs] : {std::pair{QString("A"), a}, {QString("B"), b}}) {
+    Micros end = 1;
+    for (const auto& [label, side_runs, widget] : {std::tuple{QString("A"), a, timeline_a_}, {QString("B"), b, timeline_b_}}) {
         const store::RunInfo* r = runs ? side_runs.front() : typicalRun(side_runs);
-        if (!r) continue;
-        auto s = timelineSection(*r, store_->load_boot(r->id));
-        s.title = label + ": " + s.title + (runs ? QString() : QString(" (median boot of %1)").arg(side_runs.size()));
-        sections.push_back(std::move(s));
+        std::vector<TimelineWidget::Section> sections;
+        if (r) {
+            auto s = timelineSection(*r, store_->load_boot(r->id));
+            s.title = label + ": " + s.title + (runs ? QString() : QString(" (median boot of %1)").arg(side_runs.size()));
+            end = std::max(end, s.layout.end);
+            sections.push_back(std::move(s));
+        }
+        widget->setSections(std::move(sections));
     }
-    timeline_->setSections(std::move(sections));
+    timeline_a_->setView(0, static_cast<double>(end) * 1.02); // one axis for both: the longer boot
 }
 
 } // namespace bootlab::gui

@@ -1,6 +1,7 @@
 #pragma once
 // The Compare tab: A against B — two runs, or two variants (all their ok boots) — as
-// per-function deltas sorted by size, and both timelines on one time axis.
+// per-function deltas sorted by size, and both timelines on one time axis (two linked timelines,
+// each scrolling its own lanes: a boot has 30-50 pids, two stacked would not fit a screen).
 #include "store/store.h"
 
 #include <QWidget>
@@ -24,7 +25,8 @@ public:
     void compareRuns(std::int64_t a, std::int64_t b);
     void compareVariants(std::int64_t experiment, const std::string& a, const std::string& b);
     CompareModel* model() const { return model_; }
-    TimelineWidget* timeline() const { return timeline_; }
+    TimelineWidget* timelineA() const { return timeline_a_; }
+    TimelineWidget* timelineB() const { return timeline_b_; }
 
 private:
     void fillChoices();
@@ -39,7 +41,8 @@ private:
     QLabel* summary_;
     CompareModel* model_;
     QTableView* table_;
-    TimelineWidget* timeline_;
+    TimelineWidget* timeline_a_;     // one above the other, zoomed and panned together
+    TimelineWidget* timeline_b_;
 };
 
 } // namespace bootlab::gui

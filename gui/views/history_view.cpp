@@ -69,12 +69,12 @@ HistoryView::HistoryView(RunTableModel* runs, QWidget* parent) : QWidget(parent)
     table_->setAlternatingRowColors(true);
     table_->verticalHeader()->hide();
     table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
-    table_->horizontalHeader()->setStretchLastSection(true);
+    table_->horizontalHeader()->setSectionResizeMode(RunTableModel::Variant, QHeaderView::Stretch);
     table_->setWordWrap(false);
     const int w = table_->fontMetrics().horizontalAdvance('x');
     for (auto [col, chars] : {std::pair{RunTableModel::Id, 7}, {RunTableModel::Experiment, 18}, {RunTableModel::Kernel, 20},
-                              {RunTableModel::Variant, 22}, {RunTableModel::Status, 10}, {RunTableModel::Date, 18},
-                              {RunTableModel::BootToInit, 13}})
+                              {RunTableModel::Status, 10}, {RunTableModel::Date, 18},
+                              {RunTableModel::BootToInit, 13}, {RunTableModel::InitDone, 13}})
         table_->setColumnWidth(col, chars * w);
 
     time_chart_ = new QChartView(this);
@@ -179,6 +179,7 @@ void HistoryView::rebuildCharts() {
         x->setFormat(t_hi - t_lo > 2 * 86'400'000 ? "MM-dd" : t_hi - t_lo > 3'600'000 ? "MM-dd HH:mm" : "HH:mm:ss");
         const double m = std::max((hi - lo) * 0.08, 0.01);
         y->setRange(std::max(0.0, lo - m), hi + m);
+        y->applyNiceNumbers();
     }
     auto ranges = std::make_shared<std::pair<double, double>>(static_cast<double>(t_hi - t_lo), hi - lo);
     for (std::size_t i = 0; i < all.size(); ++i) {
@@ -223,13 +224,14 @@ void HistoryView::rebuildCharts() {
     box->addSeries(boxes);
     auto* cats = new QBarCategoryAxis;
     cats->append(names);
-    cats->setLabelsAngle(names.size() > 3 ? -30 : 0);
+    cats->setLabelsAngle(names.size() > 2 ? -90 : 0);
     auto* vy = new QValueAxis;
     vy->setTitleText(tr("seconds"));
     vy->setLabelFormat("%.2f");
     if (!all.empty()) {
         const double m = std::max((hi - lo) * 0.08, 0.01);
         vy->setRange(std::max(0.0, lo - m), hi + m);
+        vy->applyNiceNumbers();
     }
     box->addAxis(cats, Qt::AlignBottom);
     box->addAxis(vy, Qt::AlignLeft);

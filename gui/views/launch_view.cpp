@@ -71,12 +71,13 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
         auto* item = new QListWidgetItem(text, kernels_);
         item->setData(Qt::UserRole, ref);
         item->setCheckState(checked ? Qt::Checked : Qt::Unchecked);
-        item->setToolTip(ref);
     };
     add_kernel(tr("stock Debian 12 kernel"), "distro", true);
     for (const auto& s : kernel::known_series())
-        add_kernel(tr("patched: %1 (built on first use, ~10 min)").arg(QString::fromStdString(s)),
-                   QString::fromStdString("series:" + s), false);
+        add_kernel(tr("patched: %1").arg(QString::fromStdString(s)), QString::fromStdString("series:" + s), false);
+    for (int i = 1; i < kernels_->count(); ++i)
+        kernels_->item(i)->setToolTip(tr("linux-source-6.1 + kernel-patches/%1, built on first use (about 10 min "
+                                         "on 2 cores) and cached").arg(kernels_->item(i)->text().section(' ', 1)));
     kernels_->setMaximumHeight(kernels_->sizeHintForRow(0) * 4 + 8);
     auto* add_image = new QPushButton(tr("Add kernel image…"), this);
     connect(add_image, &QPushButton::clicked, this, [this, add_kernel] {
@@ -155,6 +156,8 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     file_note_->setWordWrap(true);
     file_note_->setStyleSheet("background: #fff6d5; padding: 4px");
     file_note_->hide();
+    use_form_ = named(new QPushButton(tr("Use the form instead"), this), "useForm");
+    use_form_->hide();
     run_ = named(new QPushButton(tr("Run"), this), "run");
     run_->setDefault(true);
     cancel_ = named(new QPushButton(tr("Cancel"), this), "cancel");
@@ -170,10 +173,14 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     buttons->addWidget(cancel_);
     buttons->addWidget(run_);
 
+    form_ = new QWidget(this);
+    form_->setLayout(form);
+    form->setContentsMargins(0, 0, 0, 0);
     auto* left = new QWidget(this);
     auto* left_layout = new QVBoxLayout(left);
-    left_layout->addLayout(form);
+    left_layout->addWidget(form_);
     left_layout->addWidget(file_note_);
+    left_layout->addWidget(use_form_, 0, Qt::AlignRight);
     left_layout->addStretch();
     left_layout->addLayout(buttons);
     left->setMaximumWidth(520);
@@ -230,6 +237,7 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     connect(repetitions_, &QSpinBox::valueChanged, this, &LaunchView::formEdited);
 
     connect(run_, &QPushButton::clicked, this, &LaunchView::run);
+    connect(use_form_, &QPushButton::clicked, this, &LaunchView::formEdited);
     connect(cancel_, &QPushButton::clicked, this, [this] {
         runner_->cancel();
         cancel_->setEnabled(false);
@@ -283,6 +291,7 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
         if (!run.error.empty()) boots_->item(r.row, BootStatus)->setToolTip(QString::fromStdString(run.error));
         boots_->item(r.row, BootTime)->setText(QString::number(static_cast<double>(r.clock.elapsed()) / 1000, 'f', 1) + " s");
         boots_->item(r.row, BootToInitCol)->setText(secondsText(run.metrics.boot_to_init));
+        if (shown_ == key(QString::fromStdString(run.variant), static_cast<int>(run.repetition))) showConsoleTitle();
         progress_->setMaximum(total);
         progress_->setValue(done);
     });
@@ -321,11 +330,17 @@ LaunchView::BootRow& LaunchView::rowFor(const QString& label, int repetition) {
     return *rows_.insert(k, r);
 }
 
+void LaunchView::showConsoleTitle() {
+    const BootRow r = rows_.value(shown_);
+    console_title_->setText(tr("Serial console: %1, repetition %2%3")
+                                .arg(shown_.section('\t', 0, 0), shown_.section('\t', 1, 1),
+                                     r.running ? tr(" (live)") : QString()));
+}
+
 void LaunchView::showConsole(const QString& k) {
     shown_ = k;
+    showConsoleTitle();
     const BootRow r = rows_.value(k);
-    console_title_->setText(tr("Serial console: %1, repetition %2%3")
-                                .arg(k.section('\t', 0, 0), k.section('\t', 1, 1), r.running ? tr(" (live)") : QString()));
     console_->setPlainText(QString::fromUtf8(r.console).remove('\r'));
     console_->moveCursor(QTextCursor::End);
 }
@@ -334,6 +349,8 @@ void LaunchView::formEdited() {
     if (!file_spec_) return;
     file_spec_.reset();
     file_note_->hide();
+    use_form_->hide();
+    form_->setEnabled(true);
 }
 
 void LaunchView::setRunning(bool running) {
@@ -342,11 +359,7 @@ void LaunchView::setRunning(bool running) {
 }
 
 runner::ExperimentSpec LaunchView::spec() const {
-    if (file_spec_) {
-        runner::ExperimentSpec s = *file_spec_;
-        s.repetitions = repetitions_->value();
-        return s;
-    }
+    if (file_spec_) return *file_spec_;
     runner::ExperimentSpec s;
     s.name = name_->text().trimmed().toStdString();
     s.repetitions = repetitions_->value();
@@ -383,15 +396,17 @@ runner::ExperimentSpec LaunchView::spec() const {
 void LaunchView::openExperiment(const QString& file) {
     try {
         runner::ExperimentSpec s = runner::load_experiment(file.toStdString());
-        repetitions_->setValue(s.repetitions); // before file_spec_ is set: this is an edit
         name_->setText(QString::fromStdString(s.name));
         file_spec_ = s;
         std::size_t boots = runner::expand(s, 0).size();
-        file_note_->setText(tr("Run boots <b>%1</b>: %2 kernel(s) × %3 hardware set(s) × %4 variant(s), "
-                               "%5 boots. Editing the form goes back to the form.")
+        file_note_->setText(tr("Run boots <b>%1</b>: %2 kernel(s) × %3 hardware set(s) × %4 variant(s) × "
+                               "%5 repetition(s), %6 boots.")
                                 .arg(QFileInfo(file).fileName().toHtmlEscaped())
-                                .arg(s.kernels.size()).arg(s.hardware.size()).arg(s.variants.size()).arg(boots));
+                                .arg(s.kernels.size()).arg(s.hardware.size()).arg(s.variants.size())
+                                .arg(s.repetitions).arg(boots));
         file_note_->show();
+        use_form_->show();
+        form_->setEnabled(false);
     } catch (const std::exception& e) {
         QMessageBox::warning(this, tr("Cannot open experiment"), QString::fromStdString(e.what()));
     }

@@ -45,6 +45,7 @@ private:
     };
     void formEdited();
     void showConsole(const QString& key);
+    void showConsoleTitle();
     void setRunning(bool running);
     BootRow& rowFor(const QString& label, int repetition);
     void saveExperiment();
@@ -60,7 +61,9 @@ private:
     QComboBox *scsi_scan_, *capture_, *slowprobe_;
     QLineEdit *driver_async_probe_, *async_probe_;
     QSpinBox *repetitions_, *timeout_, *jobs_;
+    QWidget* form_;                  // disabled while an opened file is what Run boots
     QLabel* file_note_;
+    QPushButton* use_form_;
     QPushButton *run_, *cancel_;
     QProgressBar* progress_;
     QTableWidget* boots_;

@@ -91,6 +91,7 @@ void TimelineView::showRun(const store::RunInfo& run, model::Boot boot) {
     const model::Metrics m = boot.metrics;
     std::vector<TimelineWidget::Section> s;
     s.push_back(timelineSection(run, std::move(boot)));
+    s.front().title = QString("run %1").arg(run.id); // the rest is in the title above
     title_->setText(runTitle(run));
     numbers_->setText(tr("boot-to-init %1 · init done %2 · %3 sync initcalls (%4) · %5 async cookies (%6) · "
                          "pid 1 waited %7 · %8 pids")

@@ -70,6 +70,7 @@ int TimelineWidget::sectionTop(int s) const {
 int TimelineWidget::contentHeight() const { return sectionTop(static_cast<int>(sections_.size())); }
 
 void TimelineWidget::fit() {
+    fitted_ = true;
     t0_ = 0;
     us_per_px_ = static_cast<double>(end_) * 1.02 / plotWidth();
     y0_ = 0;
@@ -79,6 +80,10 @@ void TimelineWidget::fit() {
 
 void TimelineWidget::setView(double start_us, double end_us) {
     if (end_us <= start_us) return;
+    // a linked timeline echoing our own change back: nothing to do (and no endless ping-pong)
+    const double tolerance = 1e-9 * std::max(1.0, end_us - start_us);
+    if (std::abs(start_us - viewStart()) < tolerance && std::abs(end_us - viewEnd()) < tolerance) return;
+    fitted_ = false;
     t0_ = start_us;
     us_per_px_ = (end_us - start_us) / plotWidth();
     update();
@@ -87,6 +92,7 @@ void TimelineWidget::setView(double start_us, double end_us) {
 
 void TimelineWidget::zoom(double factor, double at_x) {
     if (at_x < kLabelW) at_x = kLabelW + plotWidth() / 2;
+    fitted_ = false;
     const double t_at = t0_ + (at_x - kLabelW) * us_per_px_;
     // from 50 ns per pixel (one cookie of a few µs fills the screen) to twice the whole boot
     const double most = 2.0 * static_cast<double>(end_) / plotWidth();
@@ -201,7 +207,15 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
                        fm.elidedText(text, Qt::ElideRight, static_cast<int>(r.width()) - 5, Qt::TextSingleLine));
         }
 
-        // marks: boot-to-init and init-done across this boot's lanes
+        // the boot's title, then the marks (boot-to-init, init-done) across its lanes, their
+        // labels in the title's row but never over the title
+        QFont bold = font();
+        bold.setBold(true);
+        p.setFont(bold);
+        p.setPen(Qt::black);
+        p.drawText(QRect(6, top, width() - 12, kSectionH), Qt::AlignLeft | Qt::AlignVCenter, sec.title);
+        double label_min_x = 6 + p.fontMetrics().horizontalAdvance(sec.title) + 16;
+        p.setFont(font());
         for (const Mark& m : sec.layout.marks) {
             const double x = xOf(static_cast<double>(m.time));
             if (x < kLabelW || x > right) continue;
@@ -209,19 +223,13 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
             p.setPen(QPen(c, 2, Qt::DashLine));
             p.drawLine(QPointF(x, rows_top), QPointF(x, bottom));
             const QString label = QString::fromStdString(m.name) + " " + micros(m.time);
-            p.setPen(c);
             const int w = fm.horizontalAdvance(label);
-            const bool left = x + 4 + w > right;
-            p.drawText(QPointF(left ? x - 4 - w : x + 4, top + kSectionH - 6), label);
+            double lx = x + 4 + w > right ? x - 4 - w : x + 4;
+            lx = std::max(lx, label_min_x);
+            p.setPen(c);
+            p.drawText(QPointF(lx, top + kSectionH - 6), label);
+            label_min_x = lx + w + 12;
         }
-        // the boot's title, over the marks' labels' row on the left
-        QFont bold = font();
-        bold.setBold(true);
-        p.setFont(bold);
-        p.setPen(Qt::black);
-        p.fillRect(QRect(0, top, p.fontMetrics().horizontalAdvance(sec.title) + 12, kSectionH - 2), Qt::white);
-        p.drawText(QRect(6, top, width() - 12, kSectionH), Qt::AlignLeft | Qt::AlignVCenter, sec.title);
-        p.setFont(font());
     }
 
     // the axis, drawn last so that it stays on top when scrolled
@@ -316,6 +324,7 @@ void TimelineWidget::mousePressEvent(QMouseEvent* e) {
 void TimelineWidget::mouseMoveEvent(QMouseEvent* e) {
     if (!dragging_) return;
     const QPoint d = e->pos() - drag_from_;
+    fitted_ = false;
     t0_ = drag_t0_ - d.x() * us_per_px_;
     y0_ = drag_y0_ - d.y();
     clampScroll();
@@ -350,6 +359,7 @@ void TimelineWidget::keyPressEvent(QKeyEvent* e) {
 }
 
 void TimelineWidget::resizeEvent(QResizeEvent* e) {
+    if (fitted_) return fit();
     // keep the visible time range when the window changes size
     const int old_w = e->oldSize().width() - kLabelW - kRightMargin;
     if (e->oldSize().isValid() && old_w > 10) us_per_px_ *= old_w / plotWidth();

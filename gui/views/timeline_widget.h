@@ -79,6 +79,7 @@ private:
     double drag_t0_ = 0;
     int drag_y0_ = 0;
     bool dragging_ = false;
+    bool fitted_ = true;           // showing the whole boot: stays so when the window is resized
 };
 
 } // namespace bootlab::gui

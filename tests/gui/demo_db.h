@@ -5,6 +5,7 @@
 #include "test_util.h"
 
 #include <filesystem>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -28,17 +29,23 @@ inline const std::vector<DemoRun>& demo_runs() {
     return runs;
 }
 
-// Imports demo_runs() `times` times over; returns the run ids in import order.
+// Imports demo_runs() `times` times over, each time as one experiment per name; returns the run
+// ids in import order.
 inline std::vector<std::int64_t> make_demo_db(store::Store& store, int times = 1) {
     std::vector<std::int64_t> ids;
-    for (int t = 0; t < times; ++t)
+    for (int t = 0; t < times; ++t) {
+        std::map<std::string, std::int64_t> experiment;
         for (const auto& d : demo_runs()) {
             ingest::ImportOptions o;
+            if (experiment.count(d.experiment)) o.run.experiment_id = experiment[d.experiment];
             o.run.experiment_name = d.experiment;
             o.run.variant = d.variant;
             o.run.repetition = t + 1;
-            ids.push_back(ingest::import_file(store, data(d.log), o).run_id);
+            const auto r = ingest::import_file(store, data(d.log), o);
+            experiment[d.experiment] = r.experiment_id;
+            ids.push_back(r.run_id);
         }
+    }
     return ids;
 }
 

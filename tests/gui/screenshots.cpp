@@ -1,0 +1,103 @@
+// Screenshots of every view, as a person sees them (run under Xvfb), kept as build artifacts in
+// $BOOTLAB_SCREENSHOTS: a real one-boot experiment launched from the
+// Launch tab (live console, then done), History (all, filtered), a Timeline (whole, zoomed with a
+// highlight) and Compare. Each view is also checked for the one thing it must show.
+#include "compare_model.h"
+#include "compare_view.h"
+#include "demo_db.h"
+#include "history_view.h"
+#include "launch_view.h"
+#include "main_window.h"
+#include "timeline_view.h"
+#include "timeline_widget.h"
+
+#include <QLineEdit>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QTabWidget>
+#include <QTableView>
+#include <QtTest>
+
+using namespace bootlab;
+
+class Screenshots : public QObject {
+    Q_OBJECT
+    QString out_dir;
+    test::TempDir dir;
+    std::vector<std::int64_t> ids;
+    std::unique_ptr<gui::MainWindow> w;
+
+    void shoot(const QString& name) {
+        QCoreApplication::processEvents();
+        QTest::qWait(300); // charts and layouts settle
+        const QString file = out_dir + "/" + name + ".png";
+        QVERIFY2(w->grab().save(file), qPrintable(file));
+        qInfo("screenshot: %s", qPrintable(file));
+    }
+
+private slots:
+    void initTestCase() {
+        out_dir = qEnvironmentVariable("BOOTLAB_SCREENSHOTS", "screenshots");
+        QDir().mkpath(out_dir);
+        {
+            store::Store s(dir.path / "demo.db");
+            ids = test::make_demo_db(s, 3);
+            // three imports a few days apart, as a history builds up
+            s.db().exec("UPDATE run SET created = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', "
+                        "'-' || (((SELECT max(id) FROM run) - id) * 11) || ' hours')");
+        }
+        w = std::make_unique<gui::MainWindow>();
+        QVERIFY(w->openDatabase(QString::fromStdString((dir.path / "demo.db").string())));
+        w->resize(1500, 950);
+        w->show();
+        QVERIFY(QTest::qWaitForWindowExposed(w.get()));
+    }
+
+    void launch() {
+        gui::LaunchView* l = w->launch();
+        w->tabs()->setCurrentWidget(l);
+        l->openExperiment(QString(BOOTLAB_TEST_DATA) + "/experiments/one-boot.toml");
+        QSignalSpy done(l->runner(), &gui::ExperimentRunner::finished);
+        l->findChild<QPushButton*>("run")->click();
+        auto* console = l->findChild<QPlainTextEdit*>("console");
+        QTRY_VERIFY_WITH_TIMEOUT(console->blockCount() > 300, 240000); // the kernel is well under way
+        shoot("1-launch-running");
+        QVERIFY(done.wait(300000));
+        shoot("2-launch-done");
+    }
+
+    void history() {
+        w->tabs()->setCurrentWidget(w->history());
+        w->history()->rebuildCharts();
+        shoot("3-history");
+        w->history()->findChild<QLineEdit*>("filter")->setText("default async");
+        QCOMPARE(w->history()->table()->model()->rowCount(), 6); // (async, driver-async-probe) x 3 imports
+        w->history()->rebuildCharts();
+        shoot("4-history-filtered");
+        w->history()->findChild<QLineEdit*>("filter")->clear();
+    }
+
+    void timeline() {
+        w->openRun(ids[0]); // default / async
+        QCOMPARE(w->tabs()->currentWidget(), w->timeline());
+        shoot("5-timeline");
+        gui::TimelineWidget* t = w->timeline()->timeline();
+        t->setView(2.70e6, 3.40e6); // the SCSI scan and the port probes
+        w->timeline()->findChild<QLineEdit*>("search")->setText("scan");
+        QVERIFY(t->highlightCount() > 0);
+        shoot("6-timeline-zoomed");
+    }
+
+    void compare() {
+        w->compare()->refresh();
+        w->compare()->compareVariants(w->store()->run(ids[0])->experiment_id, "async", "scan-sync");
+        w->tabs()->setCurrentWidget(w->compare());
+        QVERIFY(w->compare()->model()->rowCount() > 100);
+        QCOMPARE(w->compare()->timelineA()->sections().size(), std::size_t(1));
+        QCOMPARE(w->compare()->timelineB()->viewEnd(), w->compare()->timelineA()->viewEnd()); // one axis
+        shoot("7-compare");
+    }
+};
+
+QTEST_MAIN(Screenshots)
+#include "screenshots.moc"
