@@ -212,14 +212,25 @@ void HistoryView::rebuildCharts() {
     QChart* box = newChart(tr("Boot-to-init per variant"));
     auto* boxes = new QBoxPlotSeries;
     boxes->setName(tr("boot-to-init (s)"));
+    // one experiment in view: its name need not be repeated under every box
+    bool one_experiment = !all.empty();
+    for (const auto& h : all) one_experiment &= h.name.section(" / ", 0, 0) == all.front().name.section(" / ", 0, 0);
+    if (one_experiment) box->setTitle(tr("Boot-to-init per variant of %1").arg(all.front().name.section(" / ", 0, 0)));
     QStringList names;
     for (std::size_t i = 0; i < all.size(); ++i) {
         const BoxStats& b = all[i].box;
         auto* set = new QBoxSet(b.low, b.q1, b.median, b.q3, b.high, all[i].name);
+        connect(set, &QBoxSet::hovered, this, [this, h = all[i]](bool on) {
+            if (on) box_chart_->setToolTip(tr("%1: %2 boots, median %3 s, quartiles %4-%5 s, min %6 s, max %7 s")
+                                               .arg(h.name).arg(h.points.size()).arg(h.box.median, 0, 'f', 3)
+                                               .arg(h.box.q1, 0, 'f', 3).arg(h.box.q3, 0, 'f', 3)
+                                               .arg(h.box.low, 0, 'f', 3).arg(h.box.high, 0, 'f', 3));
+            else box_chart_->setToolTip({});
+        });
         set->setBrush(seriesColor(static_cast<int>(i)).lighter(130));
         set->setPen(QPen(seriesColor(static_cast<int>(i)).darker(150), 1.5));
         boxes->append(set);
-        names << all[i].name + QString(" (n=%1)").arg(all[i].points.size());
+        names << (one_experiment ? all[i].name.section(" / ", 1) : all[i].name);
     }
     box->addSeries(boxes);
     auto* cats = new QBarCategoryAxis;

@@ -116,6 +116,9 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     async_probe_ = named(new QLineEdit(this), "async_probe");
     async_probe_->setPlaceholderText(tr("modules, e.g. e1000 (MODULE.async_probe=1)"));
 
+    cmdline_ = named(new QLineEdit(this), "cmdline");
+    cmdline_->setPlaceholderText(tr("appended to the kernel command line"));
+
     repetitions_ = named(new QSpinBox(this), "repetitions");
     repetitions_->setRange(1, 1000);
     repetitions_->setValue(3);
@@ -146,6 +149,7 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     flag_form->addRow(QString(), async_probe_);
     flag_form->addRow(tr("Capture"), capture_);
     flag_form->addRow(tr("Slow probe"), slowprobe_);
+    flag_form->addRow(tr("Extra arguments"), cmdline_);
     form->addRow(flags);
     form->addRow(tr("Repetitions"), repetitions_);
     form->addRow(tr("Timeout"), timeout_);
@@ -232,7 +236,7 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     for (auto* c : {initcall_debug_, fastboot_, deterministic_}) connect(c, &QCheckBox::toggled, this, &LaunchView::formEdited);
     for (auto* c : {scsi_scan_, capture_, slowprobe_}) connect(c, &QComboBox::currentIndexChanged, this, &LaunchView::formEdited);
     connect(hardware_, &QComboBox::currentTextChanged, this, &LaunchView::formEdited);
-    for (auto* e : {name_, driver_async_probe_, async_probe_}) connect(e, &QLineEdit::textEdited, this, &LaunchView::formEdited);
+    for (auto* e : {name_, driver_async_probe_, async_probe_, cmdline_}) connect(e, &QLineEdit::textEdited, this, &LaunchView::formEdited);
     connect(kernels_, &QListWidget::itemChanged, this, &LaunchView::formEdited);
     connect(repetitions_, &QSpinBox::valueChanged, this, &LaunchView::formEdited);
 
@@ -388,6 +392,7 @@ runner::ExperimentSpec LaunchView::spec() const {
     f.slowprobe_strategy = slowprobe_->currentData().toString().toStdString();
     f.driver_async_probe = words(driver_async_probe_->text());
     f.async_probe_modules = words(async_probe_->text());
+    f.extra = cmdline_->text().trimmed().toStdString();
     s.variants.push_back({variantName(f), f, {}, {}});
     // through the file format and back: the same checks as a file gets, and the text to store
     return runner::parse_experiment(runner::to_toml(s), "launcher");

@@ -59,7 +59,7 @@ private:
     QComboBox* hardware_;
     QCheckBox *initcall_debug_, *fastboot_, *deterministic_, *resume_;
     QComboBox *scsi_scan_, *capture_, *slowprobe_;
-    QLineEdit *driver_async_probe_, *async_probe_;
+    QLineEdit *driver_async_probe_, *async_probe_, *cmdline_;
     QSpinBox *repetitions_, *timeout_, *jobs_;
     QWidget* form_;                  // disabled while an opened file is what Run boots
     QLabel* file_note_;

@@ -1,0 +1,143 @@
+// The Launch tab driven as a user drives it (offscreen platform), booting the real stock kernel
+// in QEMU: runs land in the database and in the history as each boot ends, the window keeps
+// handling events while QEMU runs, and Cancel leaves no QEMU behind.
+#include "experiment_runner.h"
+#include "launch_view.h"
+#include "main_window.h"
+#include "test_util.h"
+
+#include <QComboBox>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSpinBox>
+#include <QtTest>
+#include <regex>
+
+using namespace bootlab;
+
+namespace {
+
+// QEMU processes whose command line carries this test's tag (as tests/boot/lib.sh does).
+int qemuWithTag(const QString& tag) {
+    int n = 0;
+    for (const QString& pid : QDir("/proc").entryList(QDir::Dirs)) {
+        QFile f("/proc/" + pid + "/cmdline");
+        if (!pid.front().isDigit() || !f.open(QIODevice::ReadOnly)) continue;
+        const QByteArray cmd = f.readAll();
+        const QByteArray program = cmd.left(cmd.indexOf(char(0)));
+        n += program.contains("qemu-system") && cmd.contains(tag.toUtf8());
+    }
+    return n;
+}
+
+// boot-to-init read off the stored raw log, not from bootlab's parser
+std::optional<std::int64_t> runInitFromLog(store::Store& s, std::int64_t run) {
+    std::string log;
+    s.read_log(run, [&](std::string_view b) { log += b; });
+    static const std::regex run_init(R"(\[ *(\d+)\.(\d{6})\] Run /init as init process)");
+    std::smatch m;
+    if (!std::regex_search(log, m, run_init)) return std::nullopt;
+    return std::stoll(m[1]) * 1'000'000 + std::stoll(m[2]);
+}
+
+} // namespace
+
+class LauncherTest : public QObject {
+    Q_OBJECT
+    test::TempDir dir;
+    std::unique_ptr<gui::MainWindow> w;
+    QString tag;
+
+    void fill(const QString& name, int repetitions) {
+        gui::LaunchView* l = w->launch();
+        l->findChild<QLineEdit*>("name")->setText(name);
+        l->findChild<QComboBox*>("hardware")->setCurrentText("ahci:1 lsi:1");
+        auto* scan = l->findChild<QComboBox*>("scsi_scan");
+        scan->setCurrentIndex(scan->findData("sync"));
+        l->findChild<QLineEdit*>("cmdline")->setText("bootlab.test=" + tag);
+        l->findChild<QSpinBox*>("repetitions")->setValue(repetitions);
+    }
+
+private slots:
+    void initTestCase() {
+        tag = QFileInfo(QString::fromStdString(dir.path.string())).fileName();
+        w = std::make_unique<gui::MainWindow>();
+        QVERIFY(w->openDatabase(QString::fromStdString((dir.path / "launch.db").string())));
+        w->show();
+    }
+
+    void launchedBootsAreStoredAndShownAtOnce() {
+        fill("launcher-test", 2);
+        gui::ExperimentRunner* runner = w->launch()->runner();
+        QSignalSpy finished_boots(runner, &gui::ExperimentRunner::bootFinished);
+        QSignalSpy done(runner, &gui::ExperimentRunner::finished);
+        QSignalSpy failed(runner, &gui::ExperimentRunner::failed);
+        // each finished boot must be in the history table the moment it is reported
+        int in_history_on_report = 0;
+        QObject scope; // disconnects the lambdas below (they capture locals) when the test ends
+        connect(runner, &gui::ExperimentRunner::bootFinished, &scope, [&](const store::RunInfo& r) {
+            QCoreApplication::processEvents();
+            in_history_on_report += w->runs()->runById(r.id) != nullptr;
+        });
+        // the event loop must keep turning while QEMU boots: the longest gap between two ticks
+        QElapsedTimer clock;
+        qint64 last = 0, longest = 0;
+        QTimer tick;
+        connect(&tick, &QTimer::timeout, &scope, [&] {
+            longest = std::max(longest, clock.elapsed() - last);
+            last = clock.elapsed();
+        });
+        clock.start();
+        tick.start(20);
+        w->launch()->findChild<QPushButton*>("run")->click();
+        QVERIFY(done.wait(900000) || !failed.isEmpty());
+        QVERIFY2(failed.isEmpty(), failed.isEmpty() ? "" : qPrintable(failed.front().front().toString()));
+        qInfo("longest pause of the event loop while booting: %lld ms", longest);
+        QVERIFY2(longest < 1000, "the window froze while booting");
+        QCOMPARE(finished_boots.count(), 2);
+        QCOMPARE(in_history_on_report, 2);
+
+        // what another connection (the CLI, say) finds in the file
+        store::Store s(dir.path / "launch.db");
+        std::vector<store::RunInfo> runs;
+        for (const auto& r : s.runs()) if (r.experiment == "launcher-test") runs.push_back(r);
+        QCOMPARE(runs.size(), std::size_t(2));
+        for (const auto& r : runs) {
+            QCOMPARE(QString::fromStdString(r.status), QString("ok"));
+            QCOMPARE(QString::fromStdString(r.variant), QString("scan-sync"));
+            QVERIFY(r.kernel_cmdline.find("scsi_mod.scan=sync") != std::string::npos);
+            QVERIFY(r.kernel_cmdline.find(tag.toStdString()) != std::string::npos);
+            QCOMPARE(r.metrics.boot_to_init, runInitFromLog(s, r.id));
+        }
+        QCOMPARE(qemuWithTag(tag), 0);
+    }
+
+    void cancelStopsQemu() {
+        fill("launcher-cancel", 1);
+        gui::ExperimentRunner* runner = w->launch()->runner();
+        QSignalSpy done(runner, &gui::ExperimentRunner::finished);
+        qsizetype console_bytes = 0;
+        QObject scope;
+        connect(runner, &gui::ExperimentRunner::console, &scope,
+                [&](const QString&, int, const QByteArray& b) { console_bytes += b.size(); });
+        w->launch()->findChild<QPushButton*>("run")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(console_bytes > 20000, 240000); // the kernel is printing
+        QCOMPARE(qemuWithTag(tag), 1);
+        auto* cancel = w->launch()->findChild<QPushButton*>("cancel");
+        QVERIFY(cancel->isEnabled());
+        cancel->click();
+        QVERIFY(done.wait(60000));
+        QCOMPARE(done.front().at(3).toBool(), true); // cancelled
+        QCOMPARE(qemuWithTag(tag), 0);
+        store::Store s(dir.path / "launch.db");
+        int cancelled = 0;
+        for (const auto& r : s.runs()) cancelled += r.experiment == "launcher-cancel" && r.status == "cancelled";
+        QCOMPARE(cancelled, 1);
+        QVERIFY(w->launch()->findChild<QPushButton*>("run")->isEnabled());
+    }
+};
+
+QTEST_MAIN(LauncherTest)
+#include "launcher_test.moc"
