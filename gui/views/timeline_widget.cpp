@@ -262,6 +262,13 @@ TimelineWidget::Hit TimelineWidget::hitAt(QPoint pos) const {
     return {};
 }
 
+QRectF TimelineWidget::barRect(int section, int bar) const {
+    const Bar& b = sections_[static_cast<std::size_t>(section)].layout.bars[static_cast<std::size_t>(bar)];
+    const double x0 = xOf(static_cast<double>(b.start)), x1 = xOf(static_cast<double>(b.end));
+    const int y = sectionTop(section) - y0_ + kSectionH + b.row * kRowH;
+    return {x0, static_cast<double>(y + 2), std::max(1.0, x1 - x0), static_cast<double>(kRowH - 3)};
+}
+
 QString TimelineWidget::describeAt(QPoint pos) const {
     const Hit h = hitAt(pos);
     if (h.bar < 0) return {};

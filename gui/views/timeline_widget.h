@@ -35,6 +35,8 @@ public:
 
     // What the tooltip at this widget position says ("" when nothing is there).
     QString describeAt(QPoint pos) const;
+    // Where a bar of a section is drawn now, in widget coordinates.
+    QRectF barRect(int section, int bar) const;
 
     QSize sizeHint() const override { return {900, 500}; }
 

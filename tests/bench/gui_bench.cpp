@@ -1,0 +1,211 @@
+// The GUI's two speed targets, each beside a baseline measured in the same run (the machines are
+// shared and noisy: the ratios are the result, the milliseconds only tell how far from target).
+//
+//  timeline  repaint of a 5,000-span boot, fitted (every bar in view) and zoomed, against the
+//            bare minimum: the same number of filled rectangles at the same places.
+//            Target: 16 ms (a 60 Hz frame).
+//  history   a 10,000-run database opened: runs read, table model filled, sorted, and the charts
+//            built, against a bare SELECT of the same rows with SQLite. Target: 200 ms.
+//
+// The 5,000 spans are the real async boot log's 707, repeated in time (one long boot of the same
+// 37 pids). The 10,000 runs are real-format logs of a few initcalls each (the history reads no
+// spans), 200 experiments of 2 variants x 25 boots, dated over 100 days; the database is built
+// once and kept (bench-history.db beside the binary).
+//
+//   gui_bench [--runs 10000] [--spans 5000] [--rounds 15]
+#include "demo_db.h"
+#include "history_view.h"
+#include "run_table_model.h"
+#include "timeline_view.h"
+#include "timeline_widget.h"
+
+#include <QApplication>
+#include <QImage>
+#include <QPainter>
+#include <QTableView>
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <functional>
+
+using namespace bootlab;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+double ms_since(Clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+}
+
+model::Boot big_boot(store::Store& store, std::int64_t run, std::size_t spans) {
+    const model::Boot one = store.load_boot(run);
+    model::Boot boot = one;
+    boot.spans.clear();
+    boot.waits.clear();
+    model::Micros shift = 0, end = 0;
+    for (const auto& s : one.spans) end = std::max(end, s.end());
+    while (boot.spans.size() < spans) {
+        for (auto s : one.spans) {
+            if (boot.spans.size() == spans) break;
+            s.start += shift;
+            boot.spans.push_back(s);
+        }
+        for (auto w : one.waits) {
+            w.start += shift;
+            boot.waits.push_back(w);
+        }
+        shift += end;
+    }
+    return boot;
+}
+
+// A short log in the kernel's format, with the numbers of boot i.
+std::string small_log(int i) {
+    const long base = 2'000'000 + (i * 7919) % 400'000; // boot-to-init 2.0-2.4 s
+    std::string log = "[    0.000000] Linux version 6.1.0-56-amd64 (bench)\n";
+    char line[200];
+    long t = 500'000;
+    for (int k = 0; k < 8; ++k) {
+        std::snprintf(line, sizeof line, "[%5ld.%06ld] calling  bench_init_%d+0x0/0x20 @ 1\n", t / 1000000, t % 1000000, k);
+        log += line;
+        t += 1000 + k * 10;
+        std::snprintf(line, sizeof line, "[%5ld.%06ld] initcall bench_init_%d+0x0/0x20 returned 0 after %d usecs\n",
+                      t / 1000000, t % 1000000, k, 1000 + k * 10);
+        log += line;
+    }
+    std::snprintf(line, sizeof line, "[%5ld.%06ld] Run /init as init process\n", base / 1000000, base % 1000000);
+    log += line;
+    const long done = base + 3'000'000;
+    std::snprintf(line, sizeof line, "[%5ld.%06ld] BOOTLAB: init-done\n", done / 1000000, done % 1000000);
+    return log + line;
+}
+
+void build_history_db(const std::filesystem::path& path, int runs) {
+    store::Store s(path);
+    std::int64_t experiment = 0;
+    for (int i = 0; i < runs; ++i) {
+        ingest::ImportOptions o;
+        if (i % 50) o.run.experiment_id = experiment;
+        o.run.experiment_name = "bench-" + std::to_string(i / 50 % 20);
+        o.run.variant = i % 2 ? "scan-sync" : "async";
+        o.run.repetition = i % 50 / 2 + 1;
+        experiment = ingest::import_text(s, small_log(i), "bench", o).experiment_id;
+        if (i % 1000 == 999) std::fprintf(stderr, "  history database: %d of %d runs\n", i + 1, runs);
+    }
+    s.db().exec("UPDATE run SET created = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ((" +
+                std::to_string(runs) + " - id) * 864) || ' seconds')");
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    int runs = 10000, rounds = 15;
+    std::size_t spans = 5000;
+    for (int i = 1; i + 1 < argc; i += 2) {
+        if (!std::strcmp(argv[i], "--runs")) runs = std::atoi(argv[i + 1]);
+        if (!std::strcmp(argv[i], "--spans")) spans = std::strtoul(argv[i + 1], nullptr, 10);
+        if (!std::strcmp(argv[i], "--rounds")) rounds = std::atoi(argv[i + 1]);
+    }
+    if (!qEnvironmentVariableIsSet("QT_QPA_PLATFORM")) qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+
+    // ---- timeline
+    test::TempDir dir;
+    store::Store demo(dir.path / "demo.db");
+    const auto ids = test::make_demo_db(demo);
+    model::Boot boot = big_boot(demo, ids.front(), spans);
+    gui::TimelineWidget t;
+    t.resize(1600, 1000);
+    std::vector<gui::TimelineWidget::Section> sec;
+    sec.push_back(gui::timelineSection(*demo.run(ids.front()), std::move(boot)));
+    const auto& layout = sec.front().layout;
+    std::printf("timeline: %zu spans, %zu waits, %zu lanes, %d rows, widget %dx%d\n", sec.front().boot.spans.size(),
+                sec.front().boot.waits.size(), layout.lanes.size(), layout.rows, t.width(), t.height());
+    t.setSections(std::move(sec));
+    QImage img(t.size(), QImage::Format_ARGB32_Premultiplied);
+
+    auto paint_widget = [&] {
+        const auto t0 = Clock::now();
+        t.render(&img);
+        return ms_since(t0);
+    };
+    // the baseline: as many rectangles as there are bars, where the widget draws them, no logic
+    std::vector<QRectF> rects;
+    auto collect = [&] {
+        rects.clear();
+        for (int b = 0; b < int(t.sections().front().layout.bars.size()); ++b) {
+            QRectF r = t.barRect(0, b);
+            if (r.bottom() > 0 && r.top() < t.height()) rects.push_back(r);
+        }
+    };
+    auto paint_rects = [&] {
+        const auto t0 = Clock::now();
+        QPainter p(&img);
+        p.fillRect(img.rect(), Qt::white);
+        for (const auto& r : rects) p.fillRect(r, QColor(0x48, 0x78, 0xb0));
+        p.end();
+        return ms_since(t0);
+    };
+    for (const char* view : {"fitted", "zoomed"}) {
+        if (!std::strcmp(view, "fitted")) t.fit();
+        else t.setView(double(layout.end) * 0.40, double(layout.end) * 0.42);
+        collect();
+        std::vector<double> w, r;
+        for (int i = 0; i < rounds * 4; ++i) { // interleaved: drift hits both alike
+            w.push_back(paint_widget());
+            r.push_back(paint_rects());
+        }
+        std::printf("  repaint %-7s  timeline %6.2f ms   %zu bare rects %6.2f ms   ratio %5.2f   (target 16 ms: %s)\n",
+                    view, median(w), rects.size(), median(r), median(w) / median(r), median(w) <= 16 ? "met" : "MISSED");
+    }
+
+    // ---- history
+    const auto db = std::filesystem::path(QCoreApplication::applicationDirPath().toStdString()) /
+                    ("bench-history-" + std::to_string(runs) + ".db");
+    if (!std::filesystem::exists(db)) {
+        std::fprintf(stderr, "building %s (once)\n", db.c_str());
+        build_history_db(db.string() + ".tmp", runs);
+        std::filesystem::rename(db.string() + ".tmp", db);
+        std::filesystem::remove(db.string() + ".tmp-wal");
+        std::filesystem::remove(db.string() + ".tmp-shm");
+    }
+    std::vector<double> load, bare, read_only;
+    gui::RunTableModel model;
+    gui::HistoryView view(&model);
+    view.resize(1600, 1000);
+    int shown = 0;
+    for (int i = 0; i < rounds; ++i) {
+        {
+            const auto t0 = Clock::now();
+            store::Store s(db);
+            store::Stmt q(s.db(), "SELECT * FROM run JOIN experiment ON experiment.id = run.experiment_id");
+            int n = 0;
+            while (q.step())
+                for (int c = 0; c < 12; ++c) n += static_cast<int>(q.text(c).size()) > 0;
+            bare.push_back(ms_since(t0));
+        }
+        {
+            const auto t0 = Clock::now();
+            store::Store s(db);
+            auto r = s.runs();
+            read_only.push_back(ms_since(t0));
+            model.setRuns(std::move(r));
+            view.table()->sortByColumn(gui::RunTableModel::Date, Qt::DescendingOrder);
+            view.rebuildCharts();
+            load.push_back(ms_since(t0));
+            shown = model.rowCount();
+        }
+    }
+    std::printf("history: %d runs\n", shown);
+    std::printf("  load (open, read, table, sort, charts) %7.1f ms   of which Store::runs %7.1f ms\n", median(load),
+                median(read_only));
+    std::printf("  bare SELECT of the same rows            %7.1f ms   ratio %5.2f   (target 200 ms: %s)\n", median(bare),
+                median(load) / median(bare), median(load) <= 200 ? "met" : "MISSED");
+    return 0;
+}

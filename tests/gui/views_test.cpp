@@ -1,0 +1,95 @@
+// The timeline widget under the offscreen platform, on a real boot: what its tooltip says of a
+// bar, what search highlights, and that the wheel zooms around the cursor and F fits.
+#include "demo_db.h"
+#include "hand_count.h"
+#include "report/format.h"
+#include "timeline_view.h"
+#include "timeline_widget.h"
+
+#include <QWheelEvent>
+#include <QtTest>
+#include <regex>
+
+using namespace bootlab;
+
+class ViewsTest : public QObject {
+    Q_OBJECT
+    test::TempDir dir;
+    std::unique_ptr<store::Store> store;
+    std::int64_t run = 0;
+    gui::TimelineWidget t;
+
+private slots:
+    void initTestCase() {
+        store = std::make_unique<store::Store>(dir.path / "v.db");
+        run = test::make_demo_db(*store).front(); // debian-6.1-q35-ahci-lsi-e1000-async.log
+        std::vector<gui::TimelineWidget::Section> s;
+        s.push_back(gui::timelineSection(*store->run(run), store->load_boot(run)));
+        t.resize(1400, 900);
+        t.setSections(std::move(s));
+        t.show();
+    }
+
+    void tooltipTellsAllAboutACookie() {
+        const test::HandCount h = test::count_by_hand(test::demo_runs().front().log);
+        const auto& sec = t.sections().front();
+        const auto& bars = sec.layout.bars;
+        auto it = std::find_if(bars.begin(), bars.end(), [&](const gui::Bar& b) {
+            return b.kind == gui::BarKind::Async && sec.boot.spans[std::size_t(b.index)].cookie == 16;
+        });
+        QVERIFY(it != bars.end());
+        t.setView(double(it->start) - 1000, double(it->end) + 1000); // zoomed onto it
+        const QString tip = t.describeAt(t.barRect(0, int(it - bars.begin())).center().toPoint());
+        QVERIFY2(tip.contains("<b>do_scan_async</b>"), qPrintable(tip));
+        QVERIFY(tip.contains("module: scsi_mod"));
+        QVERIFY(tip.contains("async cookie #16"));
+        QVERIFY(tip.contains(QString("pid %1").arg(h.async_pid.at("16_do_scan_async"))));
+        QVERIFY(tip.contains("duration " + QString::fromStdString(report::seconds(h.async_usecs.at("16_do_scan_async")))));
+        QVERIFY(tip.contains("returned -")); // modern async lines print no return value
+        t.fit();
+    }
+
+    void searchHighlightsWhatGrepFinds() {
+        // `calling` lines whose function or module mentions "ahci", counted in the raw text
+        std::ifstream in(test::data(test::demo_runs().front().log));
+        static const std::regex calling(R"(^\[ *\d+\.\d+\] calling  (\d+_)?(\w+)\+\S+( \[(\w+)\])? @)");
+        int by_hand = 0;
+        std::smatch m;
+        for (std::string line; std::getline(in, line);)
+            if (std::regex_search(line, m, calling))
+                by_hand += m[2].str().find("ahci") != std::string::npos || m[4].str().find("ahci") != std::string::npos;
+        QVERIFY(by_hand > 0);
+        QSignalSpy changed(&t, &gui::TimelineWidget::highlightChanged);
+        t.setHighlight("AHCI");
+        QCOMPARE(t.highlightCount(), by_hand);
+        QCOMPARE(changed.front().front().toInt(), by_hand);
+        t.setHighlight("");
+        QCOMPARE(t.highlightCount(), 0);
+    }
+
+    void wheelZoomsAroundTheCursorAndFitShowsAll() {
+        t.fit();
+        const double span = t.viewEnd() - t.viewStart();
+        QVERIFY(span >= double(t.sections().front().layout.end));
+        const QPointF at(700, 300);
+        // the time drawn at x, from where two bars of different start times are drawn
+        const auto& bars = t.sections().front().layout.bars;
+        const int a = 0, b = int(std::find_if(bars.begin(), bars.end(), [&](const gui::Bar& x) {
+                                     return x.start > bars[0].start + 100000; }) - bars.begin());
+        auto time_under = [&](double x) {
+            const double px_per_us = (t.barRect(0, b).left() - t.barRect(0, a).left()) / double(bars[b].start - bars[a].start);
+            return double(bars[a].start) + (x - t.barRect(0, a).left()) / px_per_us;
+        };
+        const double before = time_under(at.x());
+        QWheelEvent wheel(at, t.mapToGlobal(at), {}, QPoint(0, 120), Qt::NoButton, Qt::NoModifier, Qt::NoScrollPhase, false);
+        QCoreApplication::sendEvent(&t, &wheel);
+        QVERIFY(std::abs((t.viewEnd() - t.viewStart()) * 1.25 - span) < span * 1e-9);
+        QVERIFY(std::abs(time_under(at.x()) - before) < 1.0); // within a µs
+        QTest::keyClick(&t, Qt::Key_F);
+        QCOMPARE(t.viewStart(), 0.0);
+        QVERIFY(std::abs((t.viewEnd() - t.viewStart()) - span) < span * 1e-9);
+    }
+};
+
+QTEST_MAIN(ViewsTest)
+#include "views_test.moc"
