@@ -20,7 +20,9 @@ packages=(
   libarchive-dev libssl-dev                # guest initramfs (cpio), SHA-256
   qemu-system-x86 busybox-static kmod      # boots: the emulator, the guest's userland, depmod
   make bc bison flex libelf-dev patch xz-utils  # patched kernels: building linux-source-6.1
+  qt6-base-dev qt6-charts-dev libqt6opengl6-dev  # bootlab-gui: Qt6 Widgets + Charts
   libgtest-dev libxml2-utils sqlite3       # tests: GoogleTest, xmllint, sqlite3 shell
+  xvfb xauth fonts-dejavu-core             # tests: the GUI's screenshots under Xvfb
 )
 
 say() { printf '\n== %s\n' "$*" >&2; }
