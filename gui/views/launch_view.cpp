@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "kernel/source_build.h"
 #include "run_table_model.h"
+#include "show_error.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -20,10 +21,12 @@
 #include <QPlainTextEdit>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QRandomGenerator>
 #include <QRegularExpression>
 #include <QSaveFile>
 #include <QScrollBar>
 #include <QSpinBox>
+#include <QStackedWidget>
 #include <QSplitter>
 #include <QTableWidget>
 #include <QTimer>
@@ -156,12 +159,20 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     form->addRow(tr("Parallel boots"), jobs_);
     form->addRow(resume_);
 
-    file_note_ = new QLabel(this);
+    // an opened experiment file replaces the form: its own text is what Run boots
+    file_page_ = new QWidget(this);
+    file_note_ = new QLabel(file_page_);
     file_note_->setWordWrap(true);
     file_note_->setStyleSheet("background: #fff6d5; padding: 4px");
-    file_note_->hide();
-    use_form_ = named(new QPushButton(tr("Use the form instead"), this), "useForm");
-    use_form_->hide();
+    file_text_ = named(new QPlainTextEdit(file_page_), "experimentText");
+    file_text_->setReadOnly(true);
+    file_text_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    auto* use_form = named(new QPushButton(tr("Use the form instead"), file_page_), "useForm");
+    auto* file_layout = new QVBoxLayout(file_page_);
+    file_layout->setContentsMargins(0, 0, 0, 0);
+    file_layout->addWidget(file_note_);
+    file_layout->addWidget(file_text_, 1);
+    file_layout->addWidget(use_form, 0, Qt::AlignRight);
     run_ = named(new QPushButton(tr("Run"), this), "run");
     run_->setDefault(true);
     cancel_ = named(new QPushButton(tr("Cancel"), this), "cancel");
@@ -178,14 +189,16 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     buttons->addWidget(run_);
 
     form_ = new QWidget(this);
-    form_->setLayout(form);
-    form->setContentsMargins(0, 0, 0, 0);
+    auto* form_layout = new QVBoxLayout(form_);
+    form_layout->setContentsMargins(0, 0, 0, 0);
+    form_layout->addLayout(form);
+    form_layout->addStretch();
+    pages_ = new QStackedWidget(this);
+    pages_->addWidget(form_);
+    pages_->addWidget(file_page_);
     auto* left = new QWidget(this);
     auto* left_layout = new QVBoxLayout(left);
-    left_layout->addWidget(form_);
-    left_layout->addWidget(file_note_);
-    left_layout->addWidget(use_form_, 0, Qt::AlignRight);
-    left_layout->addStretch();
+    left_layout->addWidget(pages_, 1);
     left_layout->addLayout(buttons);
     left->setMaximumWidth(520);
 
@@ -241,7 +254,7 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     connect(repetitions_, &QSpinBox::valueChanged, this, &LaunchView::formEdited);
 
     connect(run_, &QPushButton::clicked, this, &LaunchView::run);
-    connect(use_form_, &QPushButton::clicked, this, &LaunchView::formEdited);
+    connect(use_form, &QPushButton::clicked, this, &LaunchView::formEdited);
     connect(cancel_, &QPushButton::clicked, this, [this] {
         runner_->cancel();
         cancel_->setEnabled(false);
@@ -301,6 +314,11 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     });
     connect(runner_, &ExperimentRunner::finished, this, [this](qint64 id, int booted, int failed, bool cancelled) {
         setRunning(false);
+        for (BootRow& r : rows_) {
+            QTableWidgetItem* cell = boots_->item(r.row, BootStatus);
+            if (r.running) cell->setText(tr("cancelled")), r.running = false;
+            else if (cell->text() == tr("waiting")) cell->setText(cancelled ? tr("not booted") : tr("stored earlier"));
+        }
         messages_->appendPlainText(cancelled ? tr("experiment %1 cancelled after %2 boots; Run with “resume” ticked "
                                                   "boots the rest").arg(id).arg(booted)
                                              : tr("experiment %1 done: %2 boots, %3 failed").arg(id).arg(booted).arg(failed));
@@ -308,7 +326,7 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     connect(runner_, &ExperimentRunner::failed, this, [this](const QString& error) {
         setRunning(false);
         messages_->appendPlainText(tr("error: %1").arg(error));
-        QMessageBox::warning(this, tr("Experiment failed"), error);
+        showError(this, tr("Experiment failed"), error);
     });
     // the elapsed time of running boots
     auto* tick = new QTimer(this);
@@ -352,9 +370,7 @@ void LaunchView::showConsole(const QString& k) {
 void LaunchView::formEdited() {
     if (!file_spec_) return;
     file_spec_.reset();
-    file_note_->hide();
-    use_form_->hide();
-    form_->setEnabled(true);
+    pages_->setCurrentWidget(form_);
 }
 
 void LaunchView::setRunning(bool running) {
@@ -409,11 +425,10 @@ void LaunchView::openExperiment(const QString& file) {
                                 .arg(QFileInfo(file).fileName().toHtmlEscaped())
                                 .arg(s.kernels.size()).arg(s.hardware.size()).arg(s.variants.size())
                                 .arg(s.repetitions).arg(boots));
-        file_note_->show();
-        use_form_->show();
-        form_->setEnabled(false);
+        file_text_->setPlainText(QString::fromStdString(s.text));
+        pages_->setCurrentWidget(file_page_);
     } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Cannot open experiment"), QString::fromStdString(e.what()));
+        showError(this, tr("Cannot open experiment"), QString::fromStdString(e.what()));
     }
 }
 
@@ -427,7 +442,7 @@ void LaunchView::saveExperiment() {
         if (!out.open(QIODevice::WriteOnly) || out.write(text.data(), static_cast<qint64>(text.size())) < 0 || !out.commit())
             throw Error(f.toStdString() + ": " + out.errorString().toStdString());
     } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Cannot save experiment"), QString::fromStdString(e.what()));
+        showError(this, tr("Cannot save experiment"), QString::fromStdString(e.what()));
     }
 }
 
@@ -437,11 +452,11 @@ void LaunchView::run() {
     try {
         s = spec();
     } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Cannot run this experiment"), QString::fromStdString(e.what()));
+        showError(this, tr("Cannot run this experiment"), QString::fromStdString(e.what()));
         return;
     }
     if (database_.isEmpty()) {
-        QMessageBox::warning(this, tr("No database"), tr("Open a database first (File ▸ Open database)."));
+        showError(this, tr("No database"), tr("Open a database first (File ▸ Open database)."));
         return;
     }
     rows_.clear();
@@ -449,11 +464,14 @@ void LaunchView::run() {
     console_->clear();
     shown_.clear();
     follow_ = true;
-    // the runner shuffles the boots: their rows appear as they start
-    progress_->setMaximum(static_cast<int>(runner::expand(s, 0).size()));
+    // the boots in the order they will run (the runner shuffles them with this seed); when
+    // resuming, those already stored are skipped and their rows stay "waiting" until the end
+    runner::RunOptions o;
+    o.seed = QRandomGenerator::global()->generate64() | 1;
+    for (const auto& p : runner::expand(s, o.seed)) rowFor(QString::fromStdString(p.label), p.repetition);
+    progress_->setMaximum(boots_->rowCount());
     progress_->setValue(0);
     messages_->appendPlainText(tr("running %1: %2 boots").arg(QString::fromStdString(s.name)).arg(progress_->maximum()));
-    runner::RunOptions o;
     o.jobs = jobs_->value();
     o.fresh = !resume_->isChecked();
     o.origin = "gui";

@@ -8,6 +8,8 @@
 #include <QElapsedTimer>
 #include <QHash>
 #include <QWidget>
+
+class QStackedWidget;
 #include <optional>
 
 class QCheckBox;
@@ -54,6 +56,7 @@ private:
     QString database_;
     std::optional<runner::ExperimentSpec> file_spec_; // an opened experiment file, until the form is edited
 
+    QStackedWidget* pages_;
     QLineEdit* name_;
     QListWidget* kernels_;
     QComboBox* hardware_;
@@ -61,9 +64,10 @@ private:
     QComboBox *scsi_scan_, *capture_, *slowprobe_;
     QLineEdit *driver_async_probe_, *async_probe_, *cmdline_;
     QSpinBox *repetitions_, *timeout_, *jobs_;
-    QWidget* form_;                  // disabled while an opened file is what Run boots
+    QWidget* form_;                  // replaced by file_page_ while an opened file is what Run boots
+    QWidget* file_page_;
     QLabel* file_note_;
-    QPushButton* use_form_;
+    QPlainTextEdit* file_text_;
     QPushButton *run_, *cancel_;
     QProgressBar* progress_;
     QTableWidget* boots_;

@@ -4,6 +4,7 @@
 #include "history_view.h"
 #include "ingest/ingest.h"
 #include "launch_view.h"
+#include "show_error.h"
 #include "timeline_view.h"
 
 #include <QApplication>
@@ -90,7 +91,7 @@ MainWindow::~MainWindow() = default;
 
 bool MainWindow::openDatabase(const QString& path) {
     if (launch_->runner()->isRunning()) {
-        QMessageBox::warning(this, tr("Experiment running"), tr("Wait for the experiment to end (or cancel it) "
+        showError(this, tr("Experiment running"), tr("Wait for the experiment to end (or cancel it) "
                                                                 "before switching databases."));
         return false;
     }
@@ -99,7 +100,7 @@ bool MainWindow::openDatabase(const QString& path) {
         store_ = std::move(s);
         path_ = path;
     } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Cannot open database"), QString::fromStdString(e.what()));
+        showError(this, tr("Cannot open database"), QString::fromStdString(e.what()));
         return false;
     }
     launch_->setDatabase(path_);
@@ -141,7 +142,7 @@ qint64 MainWindow::importLogs(const QStringList& files) {
     statusBar()->showMessage(tr("imported %1 of %2 logs").arg(files.size() - errors.size()).arg(files.size()), 5000);
     updateStatus();
     compare_->refresh();
-    if (!errors.isEmpty()) QMessageBox::warning(this, tr("Import failed"), errors.join("\n\n"));
+    if (!errors.isEmpty()) showError(this, tr("Import failed"), errors.join("\n\n"));
     return last;
 }
 
@@ -151,7 +152,7 @@ void MainWindow::openRun(qint64 id) {
         timeline_->showRun(store_->require_run(id), store_->load_boot(id));
         tabs_->setCurrentWidget(timeline_);
     } catch (const std::exception& e) {
-        QMessageBox::warning(this, tr("Cannot open run"), QString::fromStdString(e.what()));
+        showError(this, tr("Cannot open run"), QString::fromStdString(e.what()));
     }
 }
 

@@ -5,6 +5,16 @@
 #include "report/format.h"
 #include "timeline_view.h"
 #include "timeline_widget.h"
+#include "history_view.h"
+#include "main_window.h"
+#include "run_table_model.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QMessageBox>
+#include <QMimeData>
+#include <QScatterSeries>
+#include <QTabWidget>
 
 #include <QWheelEvent>
 #include <QtTest>
@@ -88,6 +98,67 @@ private slots:
         QTest::keyClick(&t, Qt::Key_F);
         QCOMPARE(t.viewStart(), 0.0);
         QVERIFY(std::abs((t.viewEnd() - t.viewStart()) - span) < span * 1e-9);
+    }
+
+    void clickingAChartPointOpensItsRun() {
+        gui::RunTableModel runs;
+        runs.setRuns(store->runs());
+        gui::HistoryView v(&runs);
+        v.resize(1400, 900);
+        v.show();
+        v.rebuildCharts();
+        QChart* chart = v.timeChart()->chart();
+        // the highest point (default / scan-sync): no other point near it (the imports share a date)
+        QScatterSeries* dots = nullptr;
+        for (auto* s : chart->series())
+            if (auto* d = qobject_cast<QScatterSeries*>(s); d && (!dots || d->at(0).y() > dots->at(0).y())) dots = d;
+        QVERIFY(dots && dots->count() == 1);
+        // the run this point stands for, found without the chart: same boot-to-init
+        std::int64_t expected = 0;
+        for (const auto& r : store->runs())
+            if (r.metrics.boot_to_init && std::abs(double(*r.metrics.boot_to_init) / 1e6 - dots->at(0).y()) < 1e-9) expected = r.id;
+        QVERIFY(expected);
+        const QPoint at = v.timeChart()->mapFromScene(chart->mapToScene(chart->mapToPosition(dots->at(0), dots)));
+        QSignalSpy open(&v, &gui::HistoryView::openRun);
+        QTest::mouseClick(v.timeChart()->viewport(), Qt::LeftButton, {}, at);
+        QCOMPARE(open.count(), 1);
+        QCOMPARE(open.front().front().toLongLong(), qlonglong(expected));
+    }
+
+    void droppedFilesAreImportedOrOpened() {
+        gui::MainWindow w;
+        QVERIFY(w.openDatabase(QString::fromStdString((dir.path / "drop.db").string())));
+        w.show();
+        auto drop = [&](const std::filesystem::path& file) {
+            QMimeData mime;
+            mime.setUrls({QUrl::fromLocalFile(QString::fromStdString(file.string()))});
+            // as a drag from a file manager arrives: enter, then drop
+            QDragEnterEvent enter(QPoint(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+            QCoreApplication::sendEvent(&w, &enter);
+            QVERIFY(enter.isAccepted());
+            QDropEvent e(QPointF(10, 10), Qt::CopyAction, &mime, Qt::LeftButton, Qt::NoModifier);
+            QCoreApplication::sendEvent(&w, &e);
+        };
+        // a kernel log: imported, listed, and shown as a timeline
+        const auto log = test::data(test::demo_runs().front().log);
+        const test::HandCount h = test::count_by_hand(test::demo_runs().front().log);
+        drop(log);
+        if (auto* box = w.findChild<QMessageBox*>("error")) QFAIL(qPrintable(box->text()));
+        QCOMPARE(w.runs()->rowCount(), 1);
+        QCOMPARE(w.tabs()->currentWidget(), static_cast<QWidget*>(w.timeline()));
+        QCOMPARE(w.timeline()->timeline()->sections().front().boot.spans.size(), std::size_t(h.sync + h.async));
+        // not a kernel log: an error that names the file; nothing stored
+        const auto junk = dir.path / "notes.txt";
+        std::ofstream(junk) << "shopping list\nmilk\n";
+        drop(junk);
+        QCOMPARE(w.runs()->rowCount(), 1);
+        auto* box = w.findChild<QMessageBox*>("error");
+        QVERIFY(box);
+        QVERIFY2(box->text().contains(QString::fromStdString(junk.string())), qPrintable(box->text()));
+        box->close();
+        // a database: opened
+        drop(dir.path / "v.db");
+        QCOMPARE(w.runs()->rowCount(), int(test::demo_runs().size()));
     }
 };
 
