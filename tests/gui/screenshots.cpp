@@ -16,6 +16,8 @@
 #include <QPushButton>
 #include <QTabWidget>
 #include <QTableView>
+#include <QScreen>
+#include <QToolTip>
 #include <QtTest>
 
 using namespace bootlab;
@@ -86,6 +88,23 @@ private slots:
         w->timeline()->findChild<QLineEdit*>("search")->setText("scan");
         QVERIFY(t->highlightCount() > 0);
         shoot("6-timeline-zoomed");
+        // the tooltip of the SCSI scan cookie: a window of its own, so the whole screen is taken
+        const auto& bars = t->sections().front().layout.bars;
+        auto scan = std::find_if(bars.begin(), bars.end(), [&](const gui::Bar& b) {
+            return b.kind == gui::BarKind::Async &&
+                   t->sections().front().boot.spans[std::size_t(b.index)].function == "do_scan_async";
+        });
+        QVERIFY(scan != bars.end());
+        const QPoint at = t->barRect(0, int(scan - bars.begin())).intersected(QRectF(t->rect())).center().toPoint();
+        QHelpEvent help(QEvent::ToolTip, at, t->mapToGlobal(at));
+        QCoreApplication::sendEvent(t, &help);
+        QTRY_VERIFY(QToolTip::isVisible());
+        QVERIFY(QToolTip::text().contains("do_scan_async"));
+        QTest::qWait(400);
+        const QString file = out_dir + "/6b-timeline-tooltip.png";
+        QVERIFY(w->screen()->grabWindow(0).copy(w->geometry()).save(file));
+        qInfo("screenshot: %s", qPrintable(file));
+        QToolTip::hideText();
     }
 
     void compare() {
