@@ -21,6 +21,7 @@
 #include <QPushButton>
 #include <QScatterSeries>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
 #include <QValueAxis>
@@ -41,6 +42,7 @@ QChart* newChart(const QString& title) {
     auto* chart = new QChart;
     chart->setTitle(title);
     chart->legend()->setAlignment(Qt::AlignBottom);
+    chart->legend()->setShowToolTips(true); // the whole name of a cut label
     chart->setMargins(QMargins(4, 4, 4, 4));
     return chart;
 }
@@ -93,11 +95,13 @@ HistoryView::HistoryView(RunTableModel* runs, QWidget* parent) : QWidget(parent)
     upper_layout->setContentsMargins(0, 0, 0, 0);
     upper_layout->addLayout(bar);
     upper_layout->addWidget(table_);
-    auto* charts = new QSplitter(Qt::Horizontal, this);
-    charts->addWidget(time_chart_);
-    charts->addWidget(box_chart_);
-    charts->setStretchFactor(0, 3);
-    charts->setStretchFactor(1, 2);
+    // one chart at a time, each the full width: series names are long ("experiment / variant")
+    // and Qt Charts cuts labels that do not fit
+    auto* charts = new QTabWidget(this);
+    charts->setObjectName("charts");
+    charts->setDocumentMode(true);
+    charts->addTab(time_chart_, tr("Boot-to-init over time"));
+    charts->addTab(box_chart_, tr("Distribution per variant"));
     auto* lower = new QWidget(this);
     auto* lower_layout = new QVBoxLayout(lower);
     lower_layout->setContentsMargins(0, 0, 0, 0);
@@ -235,7 +239,7 @@ void HistoryView::rebuildCharts() {
     box->addSeries(boxes);
     auto* cats = new QBarCategoryAxis;
     cats->append(names);
-    cats->setLabelsAngle(names.size() > 2 ? -90 : 0);
+    cats->setLabelsAngle(names.size() > 6 ? -20 : 0);
     auto* vy = new QValueAxis;
     vy->setTitleText(tr("seconds"));
     vy->setLabelFormat("%.2f");

@@ -72,6 +72,10 @@ private slots:
         w->tabs()->setCurrentWidget(w->history());
         w->history()->rebuildCharts();
         shoot("3-history");
+        auto* charts = w->history()->findChild<QTabWidget*>("charts");
+        charts->setCurrentIndex(1);
+        shoot("3b-history-distribution");
+        charts->setCurrentIndex(0);
         w->history()->findChild<QLineEdit*>("filter")->setText("default async");
         QCOMPARE(w->history()->table()->model()->rowCount(), 6); // (async, driver-async-probe) x 3 imports
         w->history()->rebuildCharts();
