@@ -164,12 +164,14 @@ void HistoryView::rebuildCharts() {
         : tr("Ok runs only. Click a point to open its timeline; boxes: quartiles, whiskers: min and max."));
 
     QChart* time = newChart(tr("Boot-to-init over time"));
-    double lo = 1e300, hi = -1e300;
-    qint64 t_lo = std::numeric_limits<qint64>::max(), t_hi = std::numeric_limits<qint64>::min();
+    double lo = 0, hi = 0;   // the ranges of all points
+    qint64 t_lo = 0, t_hi = 0;
+    bool any = false;
     for (const auto& h : all)
         for (const auto& p : h.points) {
-            lo = std::min(lo, p.seconds), hi = std::max(hi, p.seconds);
-            t_lo = std::min(t_lo, p.when_ms), t_hi = std::max(t_hi, p.when_ms);
+            lo = any ? std::min(lo, p.seconds) : p.seconds, hi = any ? std::max(hi, p.seconds) : p.seconds;
+            t_lo = any ? std::min(t_lo, p.when_ms) : p.when_ms, t_hi = any ? std::max(t_hi, p.when_ms) : p.when_ms;
+            any = true;
         }
     auto* x = new QDateTimeAxis;
     auto* y = new QValueAxis;
@@ -185,7 +187,7 @@ void HistoryView::rebuildCharts() {
         y->setRange(std::max(0.0, lo - m), hi + m);
         y->applyNiceNumbers();
     }
-    auto ranges = std::make_shared<std::pair<double, double>>(static_cast<double>(t_hi - t_lo), hi - lo);
+    const double ms_range = static_cast<double>(t_hi - t_lo), s_range = hi - lo;
     for (std::size_t i = 0; i < all.size(); ++i) {
         auto* line = new QLineSeries;
         auto* dots = new QScatterSeries;
@@ -205,8 +207,8 @@ void HistoryView::rebuildCharts() {
             s->attachAxis(y);
         }
         time->legend()->markers(dots).front()->setVisible(false);
-        connect(dots, &QScatterSeries::clicked, this, [this, h = all[i], ranges](const QPointF& p) {
-            if (auto run = nearest_run(h, p.x(), p.y(), ranges->first, ranges->second)) emit openRun(run);
+        connect(dots, &QScatterSeries::clicked, this, [this, h = all[i], ms_range, s_range](const QPointF& p) {
+            if (auto run = nearest_run(h, p.x(), p.y(), ms_range, s_range)) emit openRun(run);
         });
     }
     QChart* old_time = time_chart_->chart();
