@@ -19,6 +19,7 @@
 #include <QMimeData>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QTimer>
 
 namespace bootlab::gui {
 
@@ -84,7 +85,26 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), runs_(new RunTabl
         compare_->compareRuns(a, b);
         tabs_->setCurrentWidget(compare_);
     });
+    // runs stored by someone else (`bootlab run` in a terminal, CI on a shared file) show up too
+    auto* poll = new QTimer(this);
+    connect(poll, &QTimer::timeout, this, &MainWindow::pollForOtherWriters);
+    poll->start(2000);
     resize(1400, 900);
+}
+
+void MainWindow::pollForOtherWriters() {
+    if (!store_) return;
+    const std::int64_t v = store_->data_version();
+    if (v == data_version_) return;
+    data_version_ = v;
+    // our own runner's boots arrive as signals; anything else means a reload
+    std::vector<store::RunInfo> runs = store_->runs();
+    bool known = runs.size() == static_cast<std::size_t>(runs_->rowCount());
+    for (std::size_t i = 0; known && i < runs.size(); ++i) known = runs_->runById(runs[i].id) != nullptr;
+    if (known) return;
+    runs_->setRuns(std::move(runs));
+    compare_->refresh();
+    updateStatus();
 }
 
 MainWindow::~MainWindow() = default;
@@ -103,6 +123,7 @@ bool MainWindow::openDatabase(const QString& path) {
         showError(this, tr("Cannot open database"), QString::fromStdString(e.what()));
         return false;
     }
+    data_version_ = store_->data_version();
     launch_->setDatabase(path_);
     compare_->setStore(store_.get());
     timeline_->clear();

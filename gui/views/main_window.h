@@ -45,6 +45,7 @@ protected:
 private:
     void reloadRuns();
     void updateStatus();
+    void pollForOtherWriters();
 
     std::unique_ptr<store::Store> store_;
     QString path_;
@@ -55,6 +56,7 @@ private:
     TimelineView* timeline_;
     CompareView* compare_;
     QLabel* status_;
+    std::int64_t data_version_ = 0;
 };
 
 // Does this file start like an SQLite database (and so is opened, not imported)?

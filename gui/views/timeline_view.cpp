@@ -5,6 +5,7 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QShortcut>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -43,7 +44,8 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent) {
     numbers_->setTextInteractionFlags(Qt::TextSelectableByMouse);
     search_ = new QLineEdit(this);
     search_->setObjectName("search");
-    search_->setPlaceholderText(tr("Highlight function or module…"));
+    search_->setPlaceholderText(tr("Highlight function or module… (Enter: next)"));
+    search_->setToolTip(tr("Ctrl+F. Enter zooms to each highlighted span in turn"));
     search_->setClearButtonEnabled(true);
     search_->setMaximumWidth(280);
     matches_ = new QLabel(this);
@@ -75,6 +77,12 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent) {
     top->addWidget(legend);
 
     connect(search_, &QLineEdit::textChanged, timeline_, &TimelineWidget::setHighlight);
+    connect(search_, &QLineEdit::returnPressed, timeline_, &TimelineWidget::nextMatch);
+    auto* find = new QShortcut(QKeySequence::Find, this);
+    connect(find, &QShortcut::activated, this, [this] {
+        search_->setFocus();
+        search_->selectAll();
+    });
     connect(timeline_, &TimelineWidget::highlightChanged, this, [this](int n) {
         matches_->setText(search_->text().trimmed().isEmpty() ? QString() : tr("%n span(s)", "", n));
     });

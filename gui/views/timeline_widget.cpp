@@ -10,6 +10,7 @@
 #include <QWheelEvent>
 #include <algorithm>
 #include <cmath>
+#include <tuple>
 
 namespace bootlab::gui {
 namespace {
@@ -119,7 +120,38 @@ void TimelineWidget::recountMatches() {
         for (const auto& b : s.layout.bars) matches_ += matches(s, b);
 }
 
+bool TimelineWidget::nextMatch() {
+    // the first match after the last one (by start, then section and bar), else the first of all
+    std::tuple<Micros, int, int> best{-1, -1, -1}, first{-1, -1, -1};
+    const std::tuple<Micros, int, int> last{match_start_, match_at_.first, match_at_.second};
+    for (int si = 0; si < static_cast<int>(sections_.size()); ++si) {
+        const auto& bars = sections_[static_cast<std::size_t>(si)].layout.bars;
+        for (int bi = 0; bi < static_cast<int>(bars.size()); ++bi) {
+            if (!matches(sections_[static_cast<std::size_t>(si)], bars[static_cast<std::size_t>(bi)])) continue;
+            const std::tuple<Micros, int, int> here{bars[static_cast<std::size_t>(bi)].start, si, bi};
+            if (std::get<1>(first) < 0 || here < first) first = here;
+            if (here > last && (std::get<1>(best) < 0 || here < best)) best = here;
+        }
+    }
+    if (std::get<1>(best) < 0) best = first;
+    const auto [start, si, bi] = best;
+    if (si < 0) return false;
+    match_start_ = start;
+    match_at_ = {si, bi};
+    const Bar& b = sections_[static_cast<std::size_t>(si)].layout.bars[static_cast<std::size_t>(bi)];
+    const double pad = std::max(2000.0, static_cast<double>(b.end - b.start) * 0.25);
+    setView(static_cast<double>(b.start) - pad, static_cast<double>(b.end) + pad);
+    // and its lane into view
+    const int y = sectionTop(si) + kSectionH + b.row * kRowH;
+    if (y < y0_ + kAxisH || y + kRowH > y0_ + height()) y0_ = y - height() / 3;
+    clampScroll();
+    update();
+    return true;
+}
+
 void TimelineWidget::setHighlight(const QString& text) {
+    match_start_ = -1;
+    match_at_ = {-1, -1};
     highlight_ = text.trimmed();
     recountMatches();
     update();

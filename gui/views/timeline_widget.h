@@ -27,6 +27,8 @@ public:
     // Functions (or modules) containing `text` are outlined, the rest faded; "" clears.
     void setHighlight(const QString& text);
     int highlightCount() const { return matches_; }
+    // Zooms to the next highlighted span in time order (wrapping round); false if there is none.
+    bool nextMatch();
 
     // The visible time range, in µs from the start of the boot.
     double viewStart() const { return t0_; }
@@ -81,7 +83,9 @@ private:
     double drag_t0_ = 0;
     int drag_y0_ = 0;
     bool dragging_ = false;
-    bool fitted_ = true;           // showing the whole boot: stays so when the window is resized
+    bool fitted_ = true;
+    Micros match_start_ = -1;      // where nextMatch() was last, to go on from there
+    std::pair<int, int> match_at_{-1, -1};           // showing the whole boot: stays so when the window is resized
 };
 
 } // namespace bootlab::gui

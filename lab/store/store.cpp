@@ -116,6 +116,8 @@ int Store::latest_version() { return embedded_migrations().back().version; }
 
 int Store::schema_version() { return static_cast<int>(scalar(db_, "PRAGMA user_version")); }
 
+std::int64_t Store::data_version() { return scalar(db_, "PRAGMA data_version"); }
+
 void Store::migrate() {
     const int current = schema_version();
     const int latest = latest_version();

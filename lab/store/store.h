@@ -121,6 +121,9 @@ public:
     void replace_boot(std::int64_t id, const model::Boot& boot, int parser_version);
 
     int schema_version();
+    // Changes when another connection (a `bootlab run` in a terminal, the GUI's runner thread)
+    // has committed since this connection last looked: a cheap "anything new?" to poll.
+    std::int64_t data_version();
     Db& db() { return db_; }
 
 private:

@@ -100,6 +100,35 @@ private slots:
         QVERIFY(std::abs((t.viewEnd() - t.viewStart()) - span) < span * 1e-9);
     }
 
+    void enterGoesFromMatchToMatch() {
+        const test::HandCount h = test::count_by_hand(test::demo_runs().front().log);
+        int probes = 0;
+        for (const auto& [name, us] : h.async_usecs) probes += name.find("_async_port_probe") != std::string::npos;
+        QVERIFY(probes > 5);
+        t.setHighlight("async_port_probe");
+        QCOMPARE(t.highlightCount(), probes);
+        std::vector<double> centres;
+        for (int i = 0; i <= probes; ++i) {
+            QVERIFY(t.nextMatch());
+            centres.push_back((t.viewStart() + t.viewEnd()) / 2);
+        }
+        for (int i = 1; i < probes; ++i) QVERIFY(centres[std::size_t(i)] >= centres[std::size_t(i - 1)]);
+        QCOMPARE(centres.back(), centres.front()); // round again
+        t.setHighlight("no such function");
+        QVERIFY(!t.nextMatch());
+        t.setHighlight("");
+        t.fit();
+    }
+
+    void runsStoredByAnotherProgramAppear() {
+        gui::MainWindow w;
+        QVERIFY(w.openDatabase(QString::fromStdString((dir.path / "shared.db").string())));
+        QCOMPARE(w.runs()->rowCount(), 0);
+        store::Store cli(dir.path / "shared.db"); // as `bootlab import` would
+        ingest::import_file(cli, test::data(test::demo_runs().front().log), {});
+        QTRY_COMPARE_WITH_TIMEOUT(w.runs()->rowCount(), 1, 10000);
+    }
+
     void clickingAChartPointOpensItsRun() {
         gui::RunTableModel runs;
         runs.setRuns(store->runs());

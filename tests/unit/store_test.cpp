@@ -181,3 +181,15 @@ TEST(Import, PanicIsStoredAsPanicWithItsLog) {
     EXPECT_NE(info.error.find("Requested init /bad failed"), std::string::npos);
     EXPECT_EQ(info.log_bytes, static_cast<std::int64_t>(log.size()));
 }
+
+TEST(Store, DataVersionTellsOfOtherConnectionsCommits) {
+    test::TempDir dir;
+    store::Store gui(dir / "v.db"), cli(dir / "v.db");
+    const auto v0 = gui.data_version();
+    EXPECT_EQ(gui.data_version(), v0); // nothing happened
+    ingest::import_file(cli, test::data("debian-6.1-q35-ahci-lsi-e1000-async.log"), {});
+    const auto v1 = gui.data_version();
+    EXPECT_NE(v1, v0);                 // the other connection stored a run
+    ingest::import_file(gui, test::data("debian-6.1-q35-ahci-lsi-e1000-async.log"), {});
+    EXPECT_EQ(gui.data_version(), v1); // its own commits do not count
+}
