@@ -203,8 +203,9 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     left->setMaximumWidth(520);
 
     progress_ = named(new QProgressBar(this), "progress");
-    progress_->setFormat(tr("%v of %m boots"));
+    progress_->setRange(0, 1);
     progress_->setValue(0);
+    progress_->setFormat(tr("no experiment running"));
     boots_ = named(new QTableWidget(0, BootColumns, this), "boots");
     boots_->setHorizontalHeaderLabels({tr("Boot"), tr("Rep"), tr("Status"), tr("Time"), tr("Boot-to-init")});
     boots_->verticalHeader()->hide();
@@ -218,6 +219,7 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     console_->setReadOnly(true);
     console_->setLineWrapMode(QPlainTextEdit::NoWrap);
     console_->setMaximumBlockCount(20000);
+    console_->setPlaceholderText(tr("The serial console of the selected boot, live while it runs."));
     console_->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     console_->setStyleSheet("QPlainTextEdit { background: #1e1e1e; color: #d4d4d4; }");
     messages_ = named(new QPlainTextEdit(this), "messages");
@@ -469,8 +471,9 @@ void LaunchView::run() {
     runner::RunOptions o;
     o.seed = QRandomGenerator::global()->generate64() | 1;
     for (const auto& p : runner::expand(s, o.seed)) rowFor(QString::fromStdString(p.label), p.repetition);
-    progress_->setMaximum(boots_->rowCount());
+    progress_->setRange(0, boots_->rowCount());
     progress_->setValue(0);
+    progress_->setFormat(tr("%v of %m boots"));
     messages_->appendPlainText(tr("running %1: %2 boots").arg(QString::fromStdString(s.name)).arg(progress_->maximum()));
     o.jobs = jobs_->value();
     o.fresh = !resume_->isChecked();

@@ -58,6 +58,7 @@ private slots:
     void launch() {
         gui::LaunchView* l = w->launch();
         w->tabs()->setCurrentWidget(l);
+        shoot("0-launch-form");
         l->openExperiment(QString(BOOTLAB_TEST_DATA) + "/experiments/one-boot.toml");
         QSignalSpy done(l->runner(), &gui::ExperimentRunner::finished);
         l->findChild<QPushButton*>("run")->click();
