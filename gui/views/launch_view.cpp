@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "kernel/source_build.h"
 #include "run_table_model.h"
+#include "save_text.h"
 #include "show_error.h"
 
 #include <QCheckBox>
@@ -23,7 +24,6 @@
 #include <QPushButton>
 #include <QRandomGenerator>
 #include <QRegularExpression>
-#include <QSaveFile>
 #include <QScrollBar>
 #include <QSpinBox>
 #include <QStackedWidget>
@@ -440,9 +440,7 @@ void LaunchView::saveExperiment() {
         const QString f = QFileDialog::getSaveFileName(this, tr("Save experiment"), name_->text() + ".toml",
                                                        tr("Experiments (*.toml)"));
         if (f.isEmpty()) return;
-        QSaveFile out(f);
-        if (!out.open(QIODevice::WriteOnly) || out.write(text.data(), static_cast<qint64>(text.size())) < 0 || !out.commit())
-            throw Error(f.toStdString() + ": " + out.errorString().toStdString());
+        saveText(f, text);
     } catch (const std::exception& e) {
         showError(this, tr("Cannot save experiment"), QString::fromStdString(e.what()));
     }

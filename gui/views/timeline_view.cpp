@@ -1,8 +1,13 @@
 #include "timeline_view.h"
 
+#include "report/export.h"
 #include "run_table_model.h"
+#include "save_text.h"
+#include "show_error.h"
 
+#include <QFileDialog>
 #include <QHBoxLayout>
+#include <sstream>
 #include <QLabel>
 #include <QLineEdit>
 #include <QShortcut>
@@ -65,6 +70,16 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent) {
     bar->addWidget(button("−", tr("Zoom out (-, wheel)"), [this] { timeline_->zoom(1 / 1.5); }));
     bar->addWidget(button("+", tr("Zoom in (+, wheel)"), [this] { timeline_->zoom(1.5); }));
     bar->addWidget(button(tr("Fit"), tr("Show the whole boot (F, double-click on empty space)"), [this] { timeline_->fit(); }));
+    auto* save = new QToolButton(this);
+    save->setText(tr("Export…"));
+    save->setToolTip(tr("Save this boot as a Perfetto trace (ui.perfetto.dev), CSV or SVG"));
+    connect(save, &QToolButton::clicked, this, [this] {
+        if (!run_) return;
+        const QString file = QFileDialog::getSaveFileName(this, tr("Export boot"), QString("run-%1.json").arg(run_->id),
+                                                          tr("Perfetto trace (*.json);;CSV (*.csv);;SVG (*.svg)"));
+        if (!file.isEmpty()) exportTo(file);
+    });
+    bar->addWidget(save);
 
     auto* legend = new QLabel(timelineLegend(), this);
     legend->setToolTip(tr("Wheel: zoom at the cursor · drag: pan · Shift+wheel: scroll lanes · "
@@ -89,13 +104,28 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent) {
     clear();
 }
 
+void TimelineView::exportTo(const QString& file) {
+    if (!run_ || timeline_->sections().empty()) return;
+    try {
+        const auto format = report::parse_export_format(
+            file.endsWith(".csv") ? "csv" : file.endsWith(".svg") ? "svg" : "perfetto");
+        std::ostringstream out;
+        report::write_export(out, format, *run_, timeline_->sections().front().boot);
+        saveText(file, out.str());
+    } catch (const std::exception& e) {
+        showError(this, tr("Cannot export"), QString::fromStdString(e.what()));
+    }
+}
+
 void TimelineView::clear() {
+    run_.reset();
     title_->setText(tr("No boot selected"));
     numbers_->clear();
     timeline_->setSections({});
 }
 
 void TimelineView::showRun(const store::RunInfo& run, model::Boot boot) {
+    run_ = run;
     const model::Metrics m = boot.metrics;
     std::vector<TimelineWidget::Section> s;
     s.push_back(timelineSection(run, std::move(boot)));

@@ -6,6 +6,7 @@
 #include "store/store.h"
 
 #include <QWidget>
+#include <optional>
 
 class QLabel;
 class QLineEdit;
@@ -20,7 +21,11 @@ public:
     void clear();
     TimelineWidget* timeline() const { return timeline_; }
 
+    // Writes the shown boot as a Perfetto trace, CSV or SVG (by the file's extension).
+    void exportTo(const QString& file);
+
 private:
+    std::optional<store::RunInfo> run_;
     TimelineWidget* timeline_;
     QLabel* title_;
     QLabel* numbers_;

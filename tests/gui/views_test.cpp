@@ -16,7 +16,11 @@
 #include <QScatterSeries>
 #include <QTabWidget>
 
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QWheelEvent>
+#include <QXmlStreamReader>
 #include <QtTest>
 #include <regex>
 
@@ -118,6 +122,31 @@ private slots:
         QVERIFY(!t.nextMatch());
         t.setHighlight("");
         t.fit();
+    }
+
+    void exportWritesWhatOtherToolsOpen() {
+        const test::HandCount h = test::count_by_hand(test::demo_runs().front().log);
+        gui::TimelineView v;
+        v.showRun(*store->run(run), store->load_boot(run));
+        const QString json = QString::fromStdString((dir.path / "run.json").string());
+        v.exportTo(json);
+        QFile f(json);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QJsonArray events = QJsonDocument::fromJson(f.readAll()).object()["traceEvents"].toArray();
+        int sync = 0, async = 0;
+        for (const auto& e : events) {
+            sync += e.toObject()["cat"].toString() == "sync";
+            async += e.toObject()["cat"].toString() == "async";
+        }
+        QCOMPARE(sync, h.sync);
+        QCOMPARE(async, h.async);
+        const QString svg = QString::fromStdString((dir.path / "run.svg").string());
+        v.exportTo(svg);
+        QFile g(svg);
+        QVERIFY(g.open(QIODevice::ReadOnly));
+        QXmlStreamReader xml(&g);
+        while (!xml.atEnd()) xml.readNext();
+        QVERIFY2(!xml.hasError(), qPrintable(xml.errorString()));
     }
 
     void runsStoredByAnotherProgramAppear() {
