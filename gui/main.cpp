@@ -22,8 +22,9 @@ int main(int argc, char** argv) {
     QString db = QString::fromStdString(bootlab::store::Store::default_path().string());
     if (!rest.isEmpty() && bootlab::gui::looksLikeDatabase(rest.front())) db = rest.takeFirst();
     else if (!rest.isEmpty() && rest.front().endsWith(".db")) db = rest.takeFirst(); // a new one
-    if (!w.openDatabase(db)) return 1;
-    if (qint64 id = w.importLogs(rest)) w.openRun(id);
     w.show();
+    // a database that cannot be opened is said so in the window, which stays: File ▸ Open
+    if (w.openDatabase(db))
+        if (qint64 id = w.importLogs(rest)) w.openRun(id);
     return app.exec();
 }
