@@ -62,7 +62,8 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
     case Variant: return q(r.variant);
     case Status: return q(r.status);
     case Date:
-        if (role == SortRole) return q(r.created); // ISO 8601: sorts as text
+        // runs are numbered as they are stored, and stamped then: the id sorts as the date does
+        if (role == SortRole) return static_cast<qlonglong>(r.id);
         return QDateTime::fromString(q(r.created), Qt::ISODate).toLocalTime().toString("yyyy-MM-dd HH:mm");
     case BootToInit: return role == SortRole ? micros(r.metrics.boot_to_init) : QVariant(secondsText(r.metrics.boot_to_init));
     case InitDone: return role == SortRole ? micros(r.metrics.init_done) : QVariant(secondsText(r.metrics.init_done));

@@ -139,7 +139,9 @@ void CompareView::refresh() {
 void CompareView::fillChoices() {
     for (auto* c : {a_, b_}) c->clear();
     if (by_run_->isChecked()) {
-        for (auto it = runs_.rbegin(); it != runs_.rend(); ++it) // newest first
+        // newest first; older runs come in through History's "Compare selected"
+        int n = 0;
+        for (auto it = runs_.rbegin(); it != runs_.rend() && n < kRunChoices; ++it, ++n)
             for (auto* c : {a_, b_}) c->addItem(runTitle(*it), static_cast<qlonglong>(it->id));
     } else {
         std::map<std::pair<std::int64_t, std::string>, int> ok;
@@ -160,6 +162,11 @@ void CompareView::fillChoices() {
 
 void CompareView::compareRuns(std::int64_t a, std::int64_t b) {
     by_run_->setChecked(true);
+    for (std::int64_t id : {a, b}) // an old run not in the lists
+        if (a_->findData(static_cast<qlonglong>(id)) < 0)
+            for (const auto& r : runs_)
+                if (r.id == id)
+                    for (auto* c : {a_, b_}) c->addItem(runTitle(r), static_cast<qlonglong>(id));
     a_->setCurrentIndex(a_->findData(static_cast<qlonglong>(a)));
     b_->setCurrentIndex(b_->findData(static_cast<qlonglong>(b)));
     compareChosen();

@@ -25,6 +25,8 @@ public:
     void compareRuns(std::int64_t a, std::int64_t b);
     void compareVariants(std::int64_t experiment, const std::string& a, const std::string& b);
     CompareModel* model() const { return model_; }
+    static constexpr int kRunChoices = 1000; // the newest runs listed in A and B
+
     TimelineWidget* timelineA() const { return timeline_a_; }
     TimelineWidget* timelineB() const { return timeline_b_; }
 

@@ -148,7 +148,7 @@ void HistoryView::rebuildCharts() {
     std::vector<const store::RunInfo*> shown;
     shown.reserve(static_cast<std::size_t>(filter_->rowCount()));
     for (int r = 0; r < filter_->rowCount(); ++r)
-        if (auto* run = runs_->runById(filter_->index(r, 0).data(RunTableModel::RunIdRole).toLongLong())) shown.push_back(run);
+        shown.push_back(&runs_->runs()[static_cast<std::size_t>(filter_->mapToSource(filter_->index(r, 0)).row())]);
     count_->setText(tr("%1 of %2 runs").arg(shown.size()).arg(runs_->rowCount()));
     std::vector<VariantHistory> all = boot_to_init_history(shown);
     // the series with the most boots, when there are too many to tell apart

@@ -164,6 +164,9 @@ private slots:
             QCOMPARE(series.box.median, seconds); // the same log three times: every quartile is it
             QCOMPARE(series.box.low, seconds);
             QCOMPARE(series.box.high, seconds);
+            for (const auto& pt : series.points) // the time of each point is its run's, by Qt's own parser
+                QCOMPARE(pt.when_ms, QDateTime::fromString(QString::fromStdString(s.run(pt.run)->created), Qt::ISODate)
+                                         .toMSecsSinceEpoch());
             const gui::HistoryPoint& p = series.points[1];
             const auto got = gui::nearest_run(series, double(p.when_ms), p.seconds, 1, 1);
             auto at = std::find_if(series.points.begin(), series.points.end(),
