@@ -4,7 +4,6 @@
 
 #include <QDate>
 #include <algorithm>
-#include <cmath>
 #include <map>
 
 namespace bootlab::gui {
@@ -48,19 +47,6 @@ std::vector<VariantHistory> boot_to_init_history(const std::vector<const store::
         out.push_back(std::move(h));
     }
     return out;
-}
-
-std::int64_t nearest_run(const VariantHistory& series, double when_ms, double seconds, double ms_range,
-                         double seconds_range) {
-    std::int64_t best = 0;
-    double best_d = 0;
-    for (const auto& p : series.points) {
-        const double dx = (static_cast<double>(p.when_ms) - when_ms) / std::max(ms_range, 1.0);
-        const double dy = (p.seconds - seconds) / std::max(seconds_range, 1e-9);
-        const double d = dx * dx + dy * dy;
-        if (!best || d < best_d) best = p.run, best_d = d;
-    }
-    return best;
 }
 
 } // namespace bootlab::gui

@@ -27,9 +27,4 @@ struct VariantHistory {
 // Runs that are not ok or have no boot-to-init are left out. Series sorted by name.
 std::vector<VariantHistory> boot_to_init_history(const std::vector<const store::RunInfo*>& runs);
 
-// The run of the point nearest to (when_ms, seconds) in one series, by screen-free distance
-// scaled by the axes' ranges; 0 if the series is empty.
-std::int64_t nearest_run(const VariantHistory& series, double when_ms, double seconds,
-                         double ms_range, double seconds_range);
-
 } // namespace bootlab::gui

@@ -18,8 +18,8 @@
 #include <QLegendMarker>
 #include <QLineEdit>
 #include <QLineSeries>
+#include <QMouseEvent>
 #include <QPushButton>
-#include <QScatterSeries>
 #include <QSplitter>
 #include <QTabWidget>
 #include <QTableView>
@@ -81,6 +81,7 @@ HistoryView::HistoryView(RunTableModel* runs, QWidget* parent) : QWidget(parent)
 
     time_chart_ = new QChartView(this);
     time_chart_->setRenderHint(QPainter::Antialiasing);
+    time_chart_->viewport()->installEventFilter(this); // clicks on points open runs
     box_chart_ = new QChartView(this);
     box_chart_->setRenderHint(QPainter::Antialiasing);
     chart_note_ = new QLabel(this);
@@ -144,6 +145,33 @@ HistoryView::HistoryView(RunTableModel* runs, QWidget* parent) : QWidget(parent)
     rebuildCharts();
 }
 
+std::int64_t HistoryView::runAt(QPointF pos) const {
+    // nearest point within 8 pixels, measured on screen: Qt's own hit test only knows the lines
+    QChart* chart = time_chart_->chart();
+    std::int64_t best = 0;
+    double best_d = 8 * 8;
+    for (const auto& [series, h] : charted_)
+        for (const auto& p : h.points) {
+            const QPointF at = time_chart_->mapFromScene(
+                chart->mapToScene(chart->mapToPosition({static_cast<double>(p.when_ms), p.seconds}, series)));
+            const QPointF d = at - pos;
+            if (const double dd = d.x() * d.x() + d.y() * d.y(); dd <= best_d) best = p.run, best_d = dd;
+        }
+    return best;
+}
+
+bool HistoryView::eventFilter(QObject* watched, QEvent* e) {
+    if (watched == time_chart_->viewport() && e->type() == QEvent::MouseButtonRelease) {
+        auto* me = static_cast<QMouseEvent*>(e);
+        if (me->button() == Qt::LeftButton)
+            if (const std::int64_t run = runAt(me->position())) {
+                emit openRun(run);
+                return true;
+            }
+    }
+    return QWidget::eventFilter(watched, e);
+}
+
 void HistoryView::rebuildCharts() {
     std::vector<const store::RunInfo*> shown;
     shown.reserve(static_cast<std::size_t>(filter_->rowCount()));
@@ -187,29 +215,23 @@ void HistoryView::rebuildCharts() {
         y->setRange(std::max(0.0, lo - m), hi + m);
         y->applyNiceNumbers();
     }
-    const double ms_range = static_cast<double>(t_hi - t_lo), s_range = hi - lo;
+    charted_.clear();
     for (std::size_t i = 0; i < all.size(); ++i) {
+        // one line series with its points drawn, not a scatter series beside it: Qt Charts makes
+        // a graphics item per scatter point, which for 10,000 runs costs more than all the rest
         auto* line = new QLineSeries;
-        auto* dots = new QScatterSeries;
         line->setName(all[i].name);
         line->setColor(seriesColor(static_cast<int>(i)));
-        dots->setColor(seriesColor(static_cast<int>(i)));
-        dots->setBorderColor(seriesColor(static_cast<int>(i)).darker(130));
-        dots->setMarkerSize(7);
-        for (const auto& p : all[i].points) {
-            line->append(static_cast<double>(p.when_ms), p.seconds);
-            dots->append(static_cast<double>(p.when_ms), p.seconds);
-        }
+        line->setPointsVisible(true);
+        line->setMarkerSize(7);
+        QList<QPointF> points;
+        points.reserve(static_cast<qsizetype>(all[i].points.size()));
+        for (const auto& p : all[i].points) points.append({static_cast<double>(p.when_ms), p.seconds});
+        line->replace(points);
         time->addSeries(line);
-        time->addSeries(dots);
-        for (auto* s : {static_cast<QXYSeries*>(line), static_cast<QXYSeries*>(dots)}) {
-            s->attachAxis(x);
-            s->attachAxis(y);
-        }
-        time->legend()->markers(dots).front()->setVisible(false);
-        connect(dots, &QScatterSeries::clicked, this, [this, h = all[i], ms_range, s_range](const QPointF& p) {
-            if (auto run = nearest_run(h, p.x(), p.y(), ms_range, s_range)) emit openRun(run);
-        });
+        line->attachAxis(x);
+        line->attachAxis(y);
+        charted_.push_back({line, all[i]});
     }
     QChart* old_time = time_chart_->chart();
     time_chart_->setChart(time);

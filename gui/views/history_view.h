@@ -2,9 +2,13 @@
 // The History tab: every stored run in a sortable, filterable table; boot-to-init over time per
 // experiment/variant and its distribution as box plots, both following the filter. A point in
 // the time chart, or a row, opens that run's timeline.
+#include "history.h"
+
 #include <QWidget>
+#include <vector>
 
 class QChartView;
+class QLineSeries;
 class QLabel;
 class QLineEdit;
 class QTableView;
@@ -27,13 +31,19 @@ public:
     void rebuildCharts();
 
     static constexpr int kMaxSeries = 10; // more lines than this are unreadable
+    // The run of the time chart's point under this viewport position (within a few pixels), or 0.
+    std::int64_t runAt(QPointF pos) const;
 
 signals:
     void openRun(qint64 id);
     void compareRuns(qint64 a, qint64 b);
 
+protected:
+    bool eventFilter(QObject* watched, QEvent* e) override;
+
 private:
     RunTableModel* runs_;
+    std::vector<std::pair<QLineSeries*, VariantHistory>> charted_; // what the time chart shows
     RunFilterModel* filter_;
     QLineEdit* search_;
     QTableView* table_;

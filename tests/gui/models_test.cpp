@@ -167,12 +167,6 @@ private slots:
             for (const auto& pt : series.points) // the time of each point is its run's, by Qt's own parser
                 QCOMPARE(pt.when_ms, QDateTime::fromString(QString::fromStdString(s.run(pt.run)->created), Qt::ISODate)
                                          .toMSecsSinceEpoch());
-            const gui::HistoryPoint& p = series.points[1];
-            const auto got = gui::nearest_run(series, double(p.when_ms), p.seconds, 1, 1);
-            auto at = std::find_if(series.points.begin(), series.points.end(),
-                                   [&](const gui::HistoryPoint& q) { return q.run == got; });
-            QVERIFY(at != series.points.end());
-            QCOMPARE(at->when_ms, p.when_ms); // that point, or one exactly on it
         }
     }
 

@@ -13,7 +13,7 @@
 #include <QChartView>
 #include <QMessageBox>
 #include <QMimeData>
-#include <QScatterSeries>
+#include <QLineSeries>
 #include <QTabWidget>
 
 #include <QJsonArray>
@@ -167,9 +167,9 @@ private slots:
         v.rebuildCharts();
         QChart* chart = v.timeChart()->chart();
         // the highest point (default / scan-sync): no other point near it (the imports share a date)
-        QScatterSeries* dots = nullptr;
+        QLineSeries* dots = nullptr;
         for (auto* s : chart->series())
-            if (auto* d = qobject_cast<QScatterSeries*>(s); d && (!dots || d->at(0).y() > dots->at(0).y())) dots = d;
+            if (auto* d = qobject_cast<QLineSeries*>(s); d && (!dots || d->at(0).y() > dots->at(0).y())) dots = d;
         QVERIFY(dots && dots->count() == 1);
         // the run this point stands for, found without the chart: same boot-to-init
         std::int64_t expected = 0;
