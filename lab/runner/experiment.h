@@ -65,7 +65,8 @@ struct BootPlan {
 
 ExperimentSpec load_experiment(const std::filesystem::path& file);
 ExperimentSpec parse_experiment(const std::string& text, const std::filesystem::path& file);
-// The spec as an experiment file that parses back to the same spec (series by absolute path).
+// The spec as an experiment file that parses back to the same spec, wherever it is saved:
+// series as "series:NAME" (or an absolute path outside kernel-patches/), images by absolute path.
 std::string to_toml(const ExperimentSpec& spec);
 
 // Every boot of the matrix, in a shuffled order (so that slow drift of the host is spread over

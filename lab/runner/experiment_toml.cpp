@@ -58,7 +58,7 @@ std::string to_toml(const ExperimentSpec& s) {
     for (const auto& k : s.kernels)
         kernels.insert(k.name, k.source == "distro" ? std::string("distro")
                                : k.source == "series" ? series_ref(k.series)
-                                                      : k.image.string());
+                                                      : std::filesystem::absolute(k.image).string());
     root.insert("kernels", kernels);
     toml::table hardware;
     for (const auto& h : s.hardware) {

@@ -67,3 +67,12 @@ TEST(ExperimentToml, QuotesWhatItWrites) {
 }
 
 } // namespace
+
+TEST(ExperimentToml, KernelImagesStayFoundWhereverTheFileIsSaved) {
+    // "k/bzImage" in experiments/x.toml is experiments/k/bzImage; saved elsewhere it must still be
+    const auto spec = runner::parse_experiment("[kernels]\nmine = \"k/bzImage\"\n[hardware]\nm = [\"ahci:1\"]\n",
+                                               "experiments/x.toml");
+    const auto back = runner::parse_experiment(runner::to_toml(spec), "/somewhere/else/y.toml");
+    ASSERT_EQ(back.kernels.size(), 1u);
+    EXPECT_EQ(back.kernels[0].image, std::filesystem::absolute("experiments/k/bzImage"));
+}
