@@ -107,17 +107,26 @@ void TimelineWidget::clampScroll() {
     y0_ = std::clamp(y0_, 0, std::max(0, contentHeight() - height() + kAxisH));
 }
 
-bool TimelineWidget::matches(const Section& s, const Bar& b) const {
-    if (highlight_.isEmpty() || b.kind == BarKind::Wait) return false;
-    const auto& span = s.boot.spans[static_cast<std::size_t>(b.index)];
-    return QString::fromStdString(span.function).contains(highlight_, Qt::CaseInsensitive) ||
-           (!span.module.empty() && QString::fromStdString(span.module).contains(highlight_, Qt::CaseInsensitive));
+bool TimelineWidget::matches(int section, int bar) const {
+    return !matched_.empty() && matched_[static_cast<std::size_t>(section)][static_cast<std::size_t>(bar)];
 }
 
+// Which bars the search matches, decided once per search rather than in every repaint.
 void TimelineWidget::recountMatches() {
     matches_ = 0;
-    for (const auto& s : sections_)
-        for (const auto& b : s.layout.bars) matches_ += matches(s, b);
+    matched_.clear();
+    if (highlight_.isEmpty()) return;
+    for (const auto& s : sections_) {
+        auto& m = matched_.emplace_back(s.layout.bars.size(), 0);
+        for (std::size_t i = 0; i < s.layout.bars.size(); ++i) {
+            const Bar& b = s.layout.bars[i];
+            if (b.kind == BarKind::Wait) continue;
+            const auto& span = s.boot.spans[static_cast<std::size_t>(b.index)];
+            m[i] = QString::fromStdString(span.function).contains(highlight_, Qt::CaseInsensitive) ||
+                   (!span.module.empty() && QString::fromStdString(span.module).contains(highlight_, Qt::CaseInsensitive));
+            matches_ += m[i];
+        }
+    }
 }
 
 bool TimelineWidget::nextMatch() {
@@ -127,7 +136,7 @@ bool TimelineWidget::nextMatch() {
     for (int si = 0; si < static_cast<int>(sections_.size()); ++si) {
         const auto& bars = sections_[static_cast<std::size_t>(si)].layout.bars;
         for (int bi = 0; bi < static_cast<int>(bars.size()); ++bi) {
-            if (!matches(sections_[static_cast<std::size_t>(si)], bars[static_cast<std::size_t>(bi)])) continue;
+            if (!matches(si, bi)) continue;
             const std::tuple<Micros, int, int> here{bars[static_cast<std::size_t>(bi)].start, si, bi};
             if (std::get<1>(first) < 0 || here < first) first = here;
             if (here > last && (std::get<1>(best) < 0 || here < best)) best = here;
@@ -213,7 +222,7 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
                 x1 = x0 + 1;
             }
             const QRectF r(x0, rows_top + b.row * kRowH + 2, x1 - x0, kRowH - 3);
-            const bool hit = fading && matches(sec, b);
+            const bool hit = fading && matches(static_cast<int>(si), static_cast<int>(it - sec.layout.bars.begin()));
             const int alpha = fading && !hit ? 60 : 255;
             if (b.kind == BarKind::Wait) {
                 QColor c = kWait;

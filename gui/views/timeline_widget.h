@@ -70,7 +70,7 @@ private:
     Hit hitAt(QPoint pos) const;
     void clampScroll();
     void recountMatches();
-    bool matches(const Section& s, const Bar& b) const;
+    bool matches(int section, int bar) const;
 
     std::vector<Section> sections_;
     Micros end_ = 1;               // the latest end over all sections
@@ -79,6 +79,7 @@ private:
     int y0_ = 0;                   // vertical scroll, px
     QString highlight_;
     int matches_ = 0;
+    std::vector<std::vector<char>> matched_; // per section, per bar: does the search match it
     QPoint drag_from_;
     double drag_t0_ = 0;
     int drag_y0_ = 0;
