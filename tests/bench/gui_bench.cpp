@@ -2,8 +2,8 @@
 // shared and noisy: the ratios are the result, the milliseconds only tell how far from target).
 //
 //  timeline  repaint of a 5,000-span boot, fitted (every bar in view), zoomed, and zoomed with a
-//            search highlighting spans, against the
-//            bare minimum: the same number of filled rectangles at the same places.
+//            search highlighting spans, against the bare minimum: the same number of filled
+//            rectangles at the same places.
 //            Target: 16 ms (a 60 Hz frame).
 //  history   a 10,000-run database opened: runs read, table model filled, sorted, and the charts
 //            built, against a bare SELECT of the same rows with SQLite. Target: 200 ms.
