@@ -5,6 +5,7 @@
 #include "compare_model.h"
 #include "run_table_model.h"
 #include "stats/stats.h"
+#include "table_setup.h"
 #include "timeline_view.h"
 #include "timeline_widget.h"
 
@@ -48,7 +49,7 @@ const store::RunInfo* typicalRun(std::vector<const store::RunInfo*> runs) {
 
 } // namespace
 
-CompareView::CompareView(QWidget* parent) : QWidget(parent) {
+CompareView::CompareView(const RunTableModel* runs, QWidget* parent) : QWidget(parent), runs_(runs) {
     by_run_ = new QRadioButton(tr("Runs"), this);
     by_variant_ = new QRadioButton(tr("Variants (all ok boots)"), this);
     by_run_->setChecked(true);
@@ -73,13 +74,11 @@ CompareView::CompareView(QWidget* parent) : QWidget(parent) {
     table_->setModel(sorted);
     table_->setSortingEnabled(true);
     table_->sortByColumn(CompareModel::Delta, Qt::DescendingOrder);
-    table_->verticalHeader()->hide();
-    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
+    setUpRowTable(table_);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     table_->horizontalHeader()->setSectionResizeMode(CompareModel::Function, QHeaderView::Stretch);
     table_->setMinimumWidth(520);
     table_->setAlternatingRowColors(true);
-    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
     timeline_a_ = new TimelineWidget(this);
     timeline_b_ = new TimelineWidget(this);
     connect(timeline_a_, &TimelineWidget::viewChanged, timeline_b_, &TimelineWidget::setView);
@@ -131,23 +130,20 @@ void CompareView::setStore(store::Store* store) {
     refresh();
 }
 
-void CompareView::refresh() {
-    runs_ = store_ ? store_->runs() : std::vector<store::RunInfo>{};
-    fillChoices();
-}
+void CompareView::refresh() { fillChoices(); }
 
 void CompareView::fillChoices() {
     for (auto* c : {a_, b_}) c->clear();
     if (by_run_->isChecked()) {
         // newest first; older runs come in through History's "Compare selected"
         int n = 0;
-        for (auto it = runs_.rbegin(); it != runs_.rend() && n < kRunChoices; ++it, ++n)
+        for (auto it = runs_->runs().rbegin(); it != runs_->runs().rend() && n < kRunChoices; ++it, ++n)
             for (auto* c : {a_, b_}) c->addItem(runTitle(*it), static_cast<qlonglong>(it->id));
     } else {
         std::map<std::pair<std::int64_t, std::string>, int> ok;
-        for (const auto& r : runs_) ok[{r.experiment_id, r.variant}] += r.status == "ok";
+        for (const auto& r : runs_->runs()) ok[{r.experiment_id, r.variant}] += r.status == "ok";
         std::map<std::int64_t, std::string> names;
-        for (const auto& r : runs_) names[r.experiment_id] = r.experiment;
+        for (const auto& r : runs_->runs()) names[r.experiment_id] = r.experiment;
         for (auto it = ok.rbegin(); it != ok.rend(); ++it) {
             if (!it->second) continue;
             const auto& [exp, variant] = it->first;
@@ -164,9 +160,8 @@ void CompareView::compareRuns(std::int64_t a, std::int64_t b) {
     by_run_->setChecked(true);
     for (std::int64_t id : {a, b}) // an old run not in the lists
         if (a_->findData(static_cast<qlonglong>(id)) < 0)
-            for (const auto& r : runs_)
-                if (r.id == id)
-                    for (auto* c : {a_, b_}) c->addItem(runTitle(r), static_cast<qlonglong>(id));
+            if (const store::RunInfo* r = runs_->runById(id))
+                for (auto* c : {a_, b_}) c->addItem(runTitle(*r), static_cast<qlonglong>(id));
     a_->setCurrentIndex(a_->findData(static_cast<qlonglong>(a)));
     b_->setCurrentIndex(b_->findData(static_cast<qlonglong>(b)));
     compareChosen();
@@ -184,7 +179,7 @@ void CompareView::compareChosen() {
     auto side = [this](QComboBox* c) {
         std::vector<const store::RunInfo*> out;
         const QVariant d = c->currentData();
-        for (const auto& r : runs_) {
+        for (const auto& r : runs_->runs()) {
             if (by_run_->isChecked() ? r.id == d.toLongLong()
                                      : variantKey(r.experiment_id, r.variant) == d.toString() && r.status == "ok")
                 out.push_back(&r);

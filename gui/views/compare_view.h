@@ -14,14 +14,17 @@ class QTableView;
 namespace bootlab::gui {
 
 class CompareModel;
+class RunTableModel;
 class TimelineWidget;
 
 class CompareView : public QWidget {
     Q_OBJECT
 public:
-    explicit CompareView(QWidget* parent = nullptr);
-    void setStore(store::Store* store); // lists its runs and variants; nullptr: nothing to compare
-    void refresh();                      // the database has new runs
+    // Lists the runs and variants of `runs` (the History's model: the database is read once for
+    // both tabs); boots are loaded from the store.
+    explicit CompareView(const RunTableModel* runs, QWidget* parent = nullptr);
+    void setStore(store::Store* store); // nullptr: nothing to compare
+    void refresh();                      // the run list has changed
     void compareRuns(std::int64_t a, std::int64_t b);
     void compareVariants(std::int64_t experiment, const std::string& a, const std::string& b);
     CompareModel* model() const { return model_; }
@@ -34,8 +37,8 @@ private:
     void fillChoices();
     void compareChosen();
 
+    const RunTableModel* runs_;
     store::Store* store_ = nullptr;
-    std::vector<store::RunInfo> runs_;
     QRadioButton* by_run_;
     QRadioButton* by_variant_;
     QComboBox* a_;

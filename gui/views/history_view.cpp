@@ -2,6 +2,7 @@
 
 #include "history.h"
 #include "run_table_model.h"
+#include "table_setup.h"
 
 #include <QBoxPlotSeries>
 #include <QBoxSet>
@@ -66,11 +67,9 @@ HistoryView::HistoryView(RunTableModel* runs, QWidget* parent) : QWidget(parent)
     table_->setModel(filter_);
     table_->setSortingEnabled(true);
     table_->sortByColumn(RunTableModel::Id, Qt::DescendingOrder);
-    table_->setSelectionBehavior(QAbstractItemView::SelectRows);
+    setUpRowTable(table_);
     table_->setSelectionMode(QAbstractItemView::ExtendedSelection);
     table_->setAlternatingRowColors(true);
-    table_->verticalHeader()->hide();
-    table_->verticalHeader()->setDefaultSectionSize(table_->fontMetrics().height() + 6);
     table_->horizontalHeader()->setSectionResizeMode(RunTableModel::Variant, QHeaderView::Stretch);
     table_->setWordWrap(false);
     const int w = table_->fontMetrics().horizontalAdvance('x');
@@ -201,19 +200,26 @@ void HistoryView::rebuildCharts() {
             t_lo = any ? std::min(t_lo, p.when_ms) : p.when_ms, t_hi = any ? std::max(t_hi, p.when_ms) : p.when_ms;
             any = true;
         }
+    // both charts' value axis: the same seconds, so that the two read alike
+    auto seconds_axis = [&] {
+        auto* axis = new QValueAxis;
+        axis->setTitleText(tr("seconds"));
+        axis->setLabelFormat("%.2f");
+        if (any) {
+            const double m = std::max((hi - lo) * 0.08, 0.01);
+            axis->setRange(std::max(0.0, lo - m), hi + m);
+            axis->applyNiceNumbers();
+        }
+        return axis;
+    };
     auto* x = new QDateTimeAxis;
-    auto* y = new QValueAxis;
-    y->setTitleText(tr("seconds"));
-    y->setLabelFormat("%.2f");
+    auto* y = seconds_axis();
     time->addAxis(x, Qt::AlignBottom);
     time->addAxis(y, Qt::AlignLeft);
     if (!all.empty()) {
         const qint64 pad = std::max<qint64>((t_hi - t_lo) / 20, 30'000);
         x->setRange(QDateTime::fromMSecsSinceEpoch(t_lo - pad), QDateTime::fromMSecsSinceEpoch(t_hi + pad));
         x->setFormat(t_hi - t_lo > 2 * 86'400'000 ? "MM-dd" : t_hi - t_lo > 3'600'000 ? "MM-dd HH:mm" : "HH:mm:ss");
-        const double m = std::max((hi - lo) * 0.08, 0.01);
-        y->setRange(std::max(0.0, lo - m), hi + m);
-        y->applyNiceNumbers();
     }
     charted_.clear();
     for (std::size_t i = 0; i < all.size(); ++i) {
@@ -264,14 +270,7 @@ void HistoryView::rebuildCharts() {
     auto* cats = new QBarCategoryAxis;
     cats->append(names);
     cats->setLabelsAngle(names.size() > 6 ? -20 : 0);
-    auto* vy = new QValueAxis;
-    vy->setTitleText(tr("seconds"));
-    vy->setLabelFormat("%.2f");
-    if (!all.empty()) {
-        const double m = std::max((hi - lo) * 0.08, 0.01);
-        vy->setRange(std::max(0.0, lo - m), hi + m);
-        vy->applyNiceNumbers();
-    }
+    auto* vy = seconds_axis();
     box->addAxis(cats, Qt::AlignBottom);
     box->addAxis(vy, Qt::AlignLeft);
     boxes->attachAxis(cats);

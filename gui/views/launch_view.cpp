@@ -5,6 +5,7 @@
 #include "run_table_model.h"
 #include "save_text.h"
 #include "show_error.h"
+#include "table_setup.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -208,10 +209,8 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     progress_->setFormat(tr("no experiment running"));
     boots_ = named(new QTableWidget(0, BootColumns, this), "boots");
     boots_->setHorizontalHeaderLabels({tr("Boot"), tr("Rep"), tr("Status"), tr("Time"), tr("Boot-to-init")});
-    boots_->verticalHeader()->hide();
-    boots_->verticalHeader()->setDefaultSectionSize(boots_->fontMetrics().height() + 6);
+    setUpRowTable(boots_);
     boots_->horizontalHeader()->setSectionResizeMode(BootLabel, QHeaderView::Stretch);
-    boots_->setSelectionBehavior(QAbstractItemView::SelectRows);
     boots_->setSelectionMode(QAbstractItemView::SingleSelection);
     boots_->setEditTriggers(QAbstractItemView::NoEditTriggers);
     console_title_ = new QLabel(tr("Serial console"), this);

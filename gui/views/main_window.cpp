@@ -35,7 +35,7 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), runs_(new RunTabl
     launch_ = new LaunchView(this);
     history_ = new HistoryView(runs_, this);
     timeline_ = new TimelineView(this);
-    compare_ = new CompareView(this);
+    compare_ = new CompareView(runs_, this);
     tabs_->addTab(launch_, tr("&Launch"));
     tabs_->addTab(history_, tr("&History"));
     tabs_->addTab(timeline_, tr("&Timeline"));
