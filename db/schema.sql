@@ -37,10 +37,10 @@ CREATE TABLE run (
     variant        TEXT NOT NULL DEFAULT '',   -- flag/hardware combination, e.g. 'scan=sync'
     repetition     INTEGER NOT NULL DEFAULT 0,
     backend        TEXT NOT NULL,              -- 'import', 'qemu', 'libvirt'
-    host           TEXT,
+    host           TEXT,                       -- where it ran, as the hosts list names it
     source         TEXT,                       -- the imported file, as given
     kernel_cmdline TEXT,                       -- as the kernel printed it
-    emulator_argv  TEXT,                       -- JSON array; NULL for imports
+    emulator_argv  TEXT,                       -- JSON array (qemu backend); NULL otherwise
     status         TEXT NOT NULL CHECK (status IN ('ok', 'timeout', 'panic', 'error', 'cancelled')),
     error          TEXT,                       -- what went wrong, for status <> 'ok'
     created        TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')),
@@ -63,7 +63,11 @@ CREATE TABLE run (
     parser_version INTEGER NOT NULL,
     lines_total    INTEGER NOT NULL,
     lines_unused   INTEGER NOT NULL,           -- initcall-like lines the parser could not use
-    log_bytes      INTEGER NOT NULL            -- size of the raw log (uncompressed)
+    log_bytes      INTEGER NOT NULL,           -- size of the raw log (uncompressed)
+    -- added by migration 0003
+    domain_xml     TEXT,                       -- the libvirt domain XML; NULL for other backends
+    host_failed    INTEGER NOT NULL DEFAULT 0  -- 1: the host failed under this boot (status 'error');
+                                               -- resuming the experiment boots it again
 );
 CREATE INDEX run_by_experiment ON run (experiment_id, variant);
 

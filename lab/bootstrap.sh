@@ -19,6 +19,8 @@ packages=(
   libboost1.81-dev libtomlplusplus-dev     # Boost.Process v2, experiment files (TOML)
   libarchive-dev libssl-dev                # guest initramfs (cpio), SHA-256
   qemu-system-x86 busybox-static kmod      # boots: the emulator, the guest's userland, depmod
+  libvirt-dev libvirt-daemon-system        # the libvirt backend, and the libvirtd its tests start
+  libvirt-clients iproute2                 # tests: virsh, test hosts in network namespaces
   make bc bison flex libelf-dev patch xz-utils  # patched kernels: building linux-source-6.1
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev  # bootlab-gui: Qt6 Widgets + Charts
   libgtest-dev libxml2-utils sqlite3       # tests: GoogleTest, xmllint, sqlite3 shell

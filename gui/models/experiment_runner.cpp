@@ -24,9 +24,10 @@ void ExperimentRunner::start(runner::ExperimentSpec spec, QString database, runn
         // Signals emitted here are queued to the receivers' (GUI) thread.
         runner::RunEvents ev;
         ev.message = [this](const std::string& m) { emit message(QString::fromStdString(m)); };
-        ev.starting = [this](const runner::BootPlan& p, const std::vector<std::string>& argv) {
-            emit bootStarted(QString::fromStdString(p.label), p.repetition,
-                             QString::fromStdString(runner::shell_quote(argv)));
+        ev.starting = [this](const runner::BootPlan& p, const runner::BootStart& s) {
+            const std::string what = s.argv.empty() ? s.domain_xml : runner::shell_quote(s.argv);
+            emit bootStarted(QString::fromStdString(p.label), p.repetition, QString::fromStdString(s.host),
+                             QString::fromStdString(what));
         };
         ev.console = [this](const runner::BootPlan& p, std::string_view bytes) {
             emit console(QString::fromStdString(p.label), p.repetition,

@@ -30,7 +30,8 @@ public slots:
 
 signals:
     void message(QString text);                      // kernel download/build, image, resume notes
-    void bootStarted(QString label, int repetition, QString commandLine);
+    // where it boots, and what the emulator was told (QEMU argv, or libvirt domain XML)
+    void bootStarted(QString label, int repetition, QString host, QString commandLine);
     void console(QString label, int repetition, QByteArray bytes);
     void bootFinished(bootlab::store::RunInfo run, int done, int total);
     void finished(qint64 experimentId, int booted, int failed, bool cancelled);

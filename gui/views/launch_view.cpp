@@ -277,12 +277,13 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
 
     // the runner's reports, queued from its thread
     connect(runner_, &ExperimentRunner::message, messages_, &QPlainTextEdit::appendPlainText);
-    connect(runner_, &ExperimentRunner::bootStarted, this, [this](const QString& label, int rep, const QString& cmd) {
+    connect(runner_, &ExperimentRunner::bootStarted, this, [this](const QString& label, int rep, const QString& host,
+                                                                  const QString& cmd) {
         BootRow& r = rowFor(label, rep);
         r.clock.start();
         r.running = true;
         r.console.clear();
-        boots_->item(r.row, BootStatus)->setText(tr("booting"));
+        boots_->item(r.row, BootStatus)->setText(tr("booting on %1").arg(host));
         boots_->item(r.row, BootLabel)->setToolTip(cmd);
         if (follow_) {
             QSignalBlocker block(boots_);

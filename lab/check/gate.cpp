@@ -1,6 +1,6 @@
 #include "check/gate.h"
 
-#include "report/escape.h"
+#include "common/escape.h"
 
 #include <algorithm>
 #include <cmath>
@@ -245,7 +245,7 @@ void print_gate(std::ostream& out, const GateResult& g) {
 }
 
 void write_junit(std::ostream& out, const GateResult& g) {
-    using report::xml_escape;
+    using bootlab::xml_escape;
     int failures = 0, skipped = 0, tests = static_cast<int>(g.metrics.size());
     for (const auto& m : g.metrics) {
         failures += m.verdict == Verdict::Regression;
@@ -294,7 +294,7 @@ void write_junit(std::ostream& out, const GateResult& g) {
 }
 
 void write_gate_html(std::ostream& out, const GateResult& g) {
-    using report::xml_escape;
+    using bootlab::xml_escape;
     const char* cls = g.verdict == Verdict::Ok ? "good" : "bad";
     std::size_t family = g.metrics.size();
     for (const auto& s : g.spans) family += s.tested;

@@ -8,7 +8,8 @@
 #include "report/export.h"
 #include "report/html.h"
 #include "report/summary.h"
-#include "runner/qemu.h"
+#include "runner/hosts.h"
+#include "runner/qemu_backend.h"
 #include "runner/run_experiment.h"
 #include "report/format.h"
 #include "report/json.h"
@@ -16,6 +17,7 @@
 #include "store/store.h"
 
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -161,6 +163,31 @@ extern "C" void on_sigint(int) {
 } // namespace
 
 namespace {
+// --host/--hosts as host specs: none given, none returned (the experiment's or this machine).
+std::vector<runner::HostSpec> host_specs(const HostOptions& h, int jobs) {
+    std::vector<runner::HostSpec> out;
+    if (!h.hosts_file.empty()) out = runner::load_hosts(h.hosts_file);
+    if (!h.hosts.empty()) {
+        const auto configured = runner::configured_hosts();
+        for (const auto& a : h.hosts) out.push_back(runner::host_from_arg(a, configured, jobs));
+    }
+    return out;
+}
+
+// Where the boots went, when that is news: several hosts, uploads, or a host that failed.
+void print_hosts_used(const runner::ExperimentResult& r) {
+    bool news = r.hosts.size() > 1;
+    for (const auto& h : r.hosts) news |= h.uploaded > 0 || !h.failure.empty() || h.backend != "qemu";
+    if (!news) return;
+    std::cerr << "hosts:\n";
+    for (const auto& h : r.hosts) {
+        std::cerr << "  " << h.name << " (" << h.backend << ", " << h.jobs << " slot" << (h.jobs == 1 ? "" : "s")
+                  << "): " << h.boots << " boot" << (h.boots == 1 ? "" : "s") << ", " << h.uploaded << " bytes uploaded";
+        if (!h.failure.empty()) std::cerr << "; FAILED: " << h.failure;
+        std::cerr << "\n";
+    }
+}
+
 // Boots an experiment (resuming or reusing stored boots unless fresh), one line per boot.
 struct Booted {
     runner::ExperimentResult result;
@@ -170,27 +197,41 @@ Booted boot_experiment(store::Store& store, const runner::ExperimentSpec& spec, 
                        const std::string& origin) {
     std::signal(SIGINT, on_sigint);
     std::signal(SIGTERM, on_sigint);
-    std::cerr << "experiment " << spec.name << ": " << spec.kernels.size() << " kernel(s), "
-              << spec.hardware.size() << " hardware set(s), " << spec.variants.size() << " variant(s), "
-              << spec.repetitions << " repetitions: " << runner::expand(spec, 0).size() << " boots, " << rc.jobs
-              << " at a time\n";
     runner::RunOptions opt;
     opt.jobs = rc.jobs;
     opt.fresh = rc.fresh;
     opt.seed = rc.seed;
     opt.hang = rc.hang;
     opt.origin = origin;
+    opt.hosts = host_specs(rc.hosts, rc.jobs);
+    const auto hosts = runner::hosts_for(spec, opt);
+    int slots = 0;
+    for (const auto& h : hosts) slots += h.jobs;
+    std::cerr << "experiment " << spec.name << ": " << spec.kernels.size() << " kernel(s), "
+              << spec.hardware.size() << " hardware set(s), " << spec.variants.size() << " variant(s), "
+              << spec.repetitions << " repetitions: " << runner::expand(spec, 0).size() << " boots, " << slots
+              << " at a time";
+    if (hosts.size() > 1 || !hosts[0].uri.empty()) {
+        std::cerr << " on";
+        for (const auto& h : hosts) std::cerr << " " << h.name << (h.uri.empty() ? "" : " (" + h.uri + ")");
+    }
+    std::cerr << "\n";
     runner::RunEvents ev;
     ev.message = [](const std::string& m) { std::cerr << "  " << m << "\n"; };
-    ev.starting = [&](const runner::BootPlan& p, const std::vector<std::string>& argv) {
-        if (rc.print_qemu) std::cout << "# " << p.label << " #" << p.repetition << "\n" << runner::shell_quote(argv) << "\n" << std::flush;
+    ev.starting = [&](const runner::BootPlan& p, const runner::BootStart& s) {
+        if (rc.print_qemu && !s.argv.empty())
+            std::cout << "# " << p.label << " #" << p.repetition << " on " << s.host << "\n" << runner::shell_quote(s.argv) << "\n" << std::flush;
+        if (rc.print_xml && !s.domain_xml.empty())
+            std::cout << "<!-- " << p.label << " #" << p.repetition << " on " << s.host << " -->\n" << s.domain_xml << std::flush;
     };
-    ev.finished = [](const runner::BootPlan& p, const store::RunInfo& r, int done, int total) {
-        char line[256];
-        std::snprintf(line, sizeof line, "[%d/%d] %-20s #%-3d %-9s boot-to-init %-12s wall %-12s run %lld",
+    const bool several = hosts.size() > 1;
+    ev.finished = [several](const runner::BootPlan& p, const store::RunInfo& r, int done, int total) {
+        char line[320];
+        std::snprintf(line, sizeof line, "[%d/%d] %-20s #%-3d %-9s boot-to-init %-12s wall %-12s run %lld%s%s",
                       done, total, p.label.c_str(), p.repetition, r.status.c_str(),
                       report::seconds(r.metrics.boot_to_init).c_str(),
-                      r.wall_us ? report::seconds(*r.wall_us).c_str() : "-", static_cast<long long>(r.id));
+                      r.wall_us ? report::seconds(*r.wall_us).c_str() : "-", static_cast<long long>(r.id),
+                      several ? "  on " : "", several ? r.host.c_str() : "");
         std::cerr << line << (r.error.empty() ? "" : "  (" + r.error.substr(0, 100) + ")") << "\n";
     };
     Booted b;
@@ -202,12 +243,17 @@ Booted boot_experiment(store::Store& store, const runner::ExperimentSpec& spec, 
         return b;
     }
     std::signal(SIGINT, SIG_DFL);
+    print_hosts_used(b.result);
     if (!b.result.experiment_id) {
         std::cerr << "bootlab: no boot was stored" << (g_cancel ? " (cancelled)" : "") << "\n";
         b.exit_code = g_cancel ? 130 : 1;
     } else if (b.result.cancelled) {
         std::cerr << "bootlab: cancelled; running the same file again resumes it\n";
         b.exit_code = 130;
+    } else if (b.result.unrun) {
+        std::cerr << "bootlab: " << b.result.unrun << " boot(s) not run: every host failed; running the same "
+                  << "file again boots only those\n";
+        b.exit_code = 1;
     } else {
         b.exit_code = b.result.failed ? 1 : 0;
     }
@@ -271,6 +317,7 @@ int cmd_check(const Common& c, const CheckCommand& k) try {
         RunCommand rc;
         rc.jobs = k.jobs;
         rc.fresh = !k.reuse;
+        rc.hosts = k.hosts;
         Booted b = boot_experiment(store, spec, rc, "ci");
         if (b.exit_code == 130) return 130;
         if (!b.result.experiment_id) return 2;
@@ -381,6 +428,49 @@ int cmd_reparse(const Common& c, const std::vector<std::int64_t>& runs) {
                   << boot.metrics.async_count << " sync+async spans\n";
     }
     return 0;
+}
+
+} // namespace bootlab::cli
+
+namespace bootlab::cli {
+
+int cmd_hosts(const HostOptions& h, bool json) {
+    std::vector<runner::HostSpec> hosts = host_specs(h, 1);
+    std::string from = h.hosts_file.empty() && h.hosts.empty() ? runner::default_hosts_file().string() : "";
+    if (hosts.empty()) hosts = runner::configured_hosts();
+    if (hosts.empty()) {
+        hosts.push_back(runner::local_host(1));
+        from += " (none: boots run here)";
+    }
+    nlohmann::json list = nlohmann::json::array();
+    if (!json && !from.empty()) std::cout << "hosts from " << from << "\n";
+    int unreachable = 0;
+    for (const auto& spec : hosts) {
+        auto backend = runner::make_backend(spec);
+        const runner::HostReport r = backend->probe();
+        unreachable += !r.reachable;
+        const int free_slots = std::max(0, spec.jobs - r.running);
+        if (json) {
+            list.push_back({{"name", spec.name}, {"uri", spec.uri}, {"backend", backend->name()}, {"jobs", spec.jobs},
+                            {"reachable", r.reachable}, {"error", r.error}, {"hostname", r.hostname},
+                            {"libvirt_version", r.libvirt_version}, {"emulator_version", r.emulator_version},
+                            {"cpus", r.cpus}, {"memory_mb", r.memory_mb}, {"kvm", r.kvm},
+                            {"running", r.running}, {"free_slots", free_slots}});
+            continue;
+        }
+        std::cout << spec.name << "  " << (spec.uri.empty() ? "QEMU here (no libvirt)" : spec.uri) << "\n";
+        if (!r.reachable) {
+            std::cout << "  UNREACHABLE: " << r.error << "\n";
+            continue;
+        }
+        std::cout << "  hostname " << r.hostname << ", " << r.emulator_version
+                  << (r.libvirt_version.empty() ? "" : ", libvirt " + r.libvirt_version) << "\n"
+                  << "  " << r.cpus << " CPUs, " << r.memory_mb << " MiB, " << (r.kvm ? "KVM" : "no KVM (TCG: slow)")
+                  << "; slots " << free_slots << " free of " << spec.jobs << " (" << r.running << " bootlab boot"
+                  << (r.running == 1 ? "" : "s") << " running)\n";
+    }
+    if (json) std::cout << list.dump(2) << "\n";
+    return unreachable ? 1 : 0;
 }
 
 } // namespace bootlab::cli

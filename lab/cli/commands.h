@@ -26,6 +26,16 @@ int cmd_export(const Common& c, const ExportCommand& e);
 // The HTML report of a stored experiment.
 int cmd_report(const Common& c, std::int64_t experiment, const std::string& out);
 
+// Where boots run: --host NAME|URI (repeated) or --hosts FILE; neither: the experiment's [hosts],
+// else QEMU on this machine.
+struct HostOptions {
+    std::vector<std::string> hosts;
+    std::string hosts_file;
+};
+
+// The configured hosts and what each reports (reachable, versions, CPUs, memory, KVM, slots).
+int cmd_hosts(const HostOptions& h, bool json);
+
 struct CheckCommand {
     std::string experiment_file; // booted (or reused with --reuse) unless candidate is given
     std::string baseline;        // run selector or exported file
@@ -37,6 +47,7 @@ struct CheckCommand {
     int jobs = 1;
     std::string junit, report;
     std::string cmdline_append;
+    HostOptions hosts;
 };
 // Exit: 0 no regression, 1 regression (or a boot that failed), 2 could not decide (too few boots,
 // variants that do not match) or error.
@@ -45,6 +56,8 @@ struct RunCommand {
     std::string experiment_file;
     int jobs = 1;
     bool print_qemu = false;
+    bool print_xml = false; // libvirt hosts: each boot's domain XML
+    HostOptions hosts;
     bool fresh = false;
     std::string report;    // HTML report file; "" = bootlab-report/<name>-<id>.html
     bool no_report = false;

@@ -6,6 +6,14 @@
 #include <cstdlib>
 #include <iostream>
 
+namespace {
+void add_host_options(CLI::App* cmd, bootlab::cli::HostOptions& h) {
+    cmd->add_option("--host", h.hosts, "boot on this host: a name from the hosts file, a libvirt URI "
+                    "(qemu+ssh://user@host/system), or qemu (here, no libvirt); repeat for several");
+    cmd->add_option("--hosts", h.hosts_file, "boot on the hosts of this file ([hosts] table)");
+}
+} // namespace
+
 int main(int argc, char** argv) {
     using namespace bootlab::cli;
     CLI::App app{"bootlab: where does Linux boot time go, and did a change make it faster?"};
@@ -65,6 +73,7 @@ int main(int argc, char** argv) {
     chk->add_option("--junit", kc.junit, "write JUnit XML here");
     chk->add_option("--report", kc.report, "write the HTML report here");
     chk->add_option("--cmdline-append", kc.cmdline_append, "extra kernel arguments for every boot");
+    add_host_options(chk, kc.hosts);
 
     RunCommand rc;
     auto* run = app.add_subcommand("run", "boot an experiment (TOML): kernels x hardware x flags x repetitions");
@@ -77,7 +86,14 @@ int main(int argc, char** argv) {
     run->add_flag("--no-report", rc.no_report, "write no HTML report");
     run->add_option("--seed", rc.seed, "seed of the shuffled boot order (default: random)");
     run->add_option("--cmdline-append", rc.cmdline_append, "extra kernel arguments for every boot");
+    run->add_flag("--print-xml", rc.print_xml, "print the libvirt domain XML of each boot (libvirt hosts)");
+    add_host_options(run, rc.hosts);
     run->add_flag("--test-hang", rc.hang, "guests never power off (tests the timeout)")->group("");
+
+    HostOptions hosts_opt;
+    auto* hostscmd = app.add_subcommand("hosts", "list the configured hosts and what each reports");
+    add_host_options(hostscmd, hosts_opt);
+    hostscmd->add_flag("--json", json, "machine-readable output");
 
     auto* logcmd = app.add_subcommand("log", "print a run's raw log (the serial console as received)");
     logcmd->add_option("run", run_id, "run id")->required();
@@ -121,6 +137,7 @@ int main(int argc, char** argv) {
             kc.max_regression = percent ? x / 100 : x;
             return cmd_check(common, kc);
         }
+        if (*hostscmd) return cmd_hosts(hosts_opt, json);
         if (*logcmd) return cmd_log(common, run_id);
         if (*reparse) return cmd_reparse(common, reparse_ids);
         if (*kbuild) return cmd_kernel_build(series, kjobs, force);

@@ -3,7 +3,7 @@
 #include "common/cache.h"
 #include "common/error.h"
 #include "common/sha256.h"
-#include "runner/process.h"
+#include "process/process.h"
 
 #include <algorithm>
 #include <archive.h>
@@ -26,7 +26,7 @@ std::vector<fs::path> module_files(const kernel::Kernel& k, const std::vector<st
     std::vector<fs::path> files;
     std::set<fs::path> seen;
     for (const auto& name : names) {
-        std::string out = runner::check_output(
+        std::string out = process::check_output(
             {"modprobe", "-d", k.root.string(), "-S", k.release, "--show-depends", name},
             "finding module " + name + " in " + k.release + " (is it a module of this kernel?)");
         std::istringstream in(out);
@@ -151,7 +151,7 @@ Image build_initramfs(const kernel::Kernel& k, const ImageSpec& spec, const kern
         for (const auto& m : modules) copy_into(m, tree / fs::relative(m, k.root), data);
         for (const char* f : {"modules.order", "modules.builtin", "modules.builtin.modinfo"})
             if (fs::exists(k.root / mod_dir / f)) copy_into(k.root / mod_dir / f, tree / mod_dir / f, data);
-        runner::check_output({"depmod", "-b", tree.string(), k.release}, "indexing the guest's modules");
+        process::check_output({"depmod", "-b", tree.string(), k.release}, "indexing the guest's modules");
     }
     {
         std::ofstream list(tree / "etc/bootlab-modules");

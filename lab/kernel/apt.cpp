@@ -1,7 +1,7 @@
 #include "kernel/apt.h"
 
 #include "common/error.h"
-#include "runner/process.h"
+#include "process/process.h"
 
 #include <fstream>
 #include <sstream>
@@ -35,7 +35,7 @@ std::string apt_memo(const fs::path& memo, const std::function<std::string()>& c
 }
 
 std::string apt_candidate_version(const std::string& pkg) {
-    std::string out = runner::check_output({"apt-cache", "show", "--no-all-versions", pkg},
+    std::string out = process::check_output({"apt-cache", "show", "--no-all-versions", pkg},
                                            "looking up " + pkg + " (apt-cache show " + pkg + ")");
     std::istringstream in(out);
     for (std::string line; std::getline(in, line);)
@@ -45,7 +45,7 @@ std::string apt_candidate_version(const std::string& pkg) {
 
 fs::path apt_download(const std::string& pkg, const std::string& version, const fs::path& dir) {
     fs::create_directories(dir);
-    runner::check_output({"apt-get", "download", "-q", pkg + "=" + version}, "downloading " + pkg, dir,
+    process::check_output({"apt-get", "download", "-q", pkg + "=" + version}, "downloading " + pkg, dir,
                          std::chrono::seconds(900));
     for (const auto& e : fs::directory_iterator(dir))
         if (e.path().extension() == ".deb" && e.path().filename().string().rfind(pkg + "_", 0) == 0)

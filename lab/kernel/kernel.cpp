@@ -4,7 +4,7 @@
 #include "common/error.h"
 #include "common/sha256.h"
 #include "kernel/apt.h"
-#include "runner/process.h"
+#include "process/process.h"
 
 #include <fstream>
 #include <sstream>
@@ -13,7 +13,7 @@ namespace bootlab::kernel {
 namespace {
 
 namespace fs = std::filesystem;
-using runner::check_output;
+using process::check_output;
 
 // "linux-image-amd64\n  Depends: linux-image-6.1.0-56-amd64\n" -> "linux-image-6.1.0-56-amd64"
 std::string metapackage_target() {

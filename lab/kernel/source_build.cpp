@@ -4,7 +4,7 @@
 #include "common/error.h"
 #include "common/sha256.h"
 #include "kernel/apt.h"
-#include "runner/process.h"
+#include "process/process.h"
 
 #include <algorithm>
 #include <chrono>
@@ -18,7 +18,7 @@
 namespace bootlab::kernel {
 
 namespace fs = std::filesystem;
-using runner::check_output;
+using process::check_output;
 
 namespace {
 
@@ -120,7 +120,7 @@ int run_make(const std::vector<std::string>& argv, const fs::path& cwd, std::ofs
              std::size_t expected, std::size_t* objects, const Progress& progress,
              const std::atomic<bool>* cancel) {
     using clock = std::chrono::steady_clock;
-    runner::Child child(argv, cwd);
+    process::Child child(argv, cwd);
     const auto t0 = clock::now();
     auto next_report = t0 + std::chrono::seconds(10);
     std::string pending, out;
@@ -316,7 +316,7 @@ Kernel series_kernel(const Series& s, const BuildOptions& opt) {
         log << "\n$";
         for (const auto& a : argv) log << " " << a;
         log << "\n";
-        auto r = runner::run_command(argv, cwd);
+        auto r = process::run_command(argv, cwd);
         log << r.output;
         log.flush();
         if (r.exit_code != 0)

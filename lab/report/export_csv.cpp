@@ -1,4 +1,4 @@
-#include "report/escape.h"
+#include "common/escape.h"
 #include "report/export.h"
 
 namespace bootlab::report {

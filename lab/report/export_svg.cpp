@@ -1,5 +1,5 @@
 // A static boot timeline as SVG: what bootgraph.pl draws, plus async cookies and waits.
-#include "report/escape.h"
+#include "common/escape.h"
 #include "report/export.h"
 #include "report/format.h"
 

@@ -1,6 +1,6 @@
 #include "report/html.h"
 
-#include "report/escape.h"
+#include "common/escape.h"
 #include "report/trend.h"
 #include "report/export.h"
 #include "report/format.h"

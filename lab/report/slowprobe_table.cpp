@@ -1,6 +1,6 @@
 #include "report/slowprobe_table.h"
 
-#include "report/escape.h"
+#include "common/escape.h"
 #include "report/summary.h"
 
 #include <algorithm>

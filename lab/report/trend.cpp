@@ -1,6 +1,6 @@
 #include "report/trend.h"
 
-#include "report/escape.h"
+#include "common/escape.h"
 #include "report/summary.h"
 
 #include <algorithm>

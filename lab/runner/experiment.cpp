@@ -111,6 +111,36 @@ const toml::table& table_at(const Where& w, const toml::node& n, const std::stri
     return *t;
 }
 
+// A URI goes to libvirt as given: no shell ever sees it, but a space or a quote in one is a
+// mistake, and a control character would garble every message that prints it.
+bool plausible_uri(const std::string& uri) {
+    if (uri.find("://") == std::string::npos || uri.size() > 512) return false;
+    for (char c : uri)
+        if (static_cast<unsigned char>(c) <= ' ' || c == '"' || c == '\\' || c == 0x7f) return false;
+    return true;
+}
+
+std::vector<HostSpec> parse_hosts(const Where& w, const toml::node& n) {
+    std::vector<HostSpec> hosts;
+    for (const auto& [k, v] : table_at(w, n, "[hosts]")) {
+        HostSpec h;
+        h.name = std::string(k.str());
+        check_name(w, v, h.name, "host name");
+        const std::string where = "host '" + h.name + "'";
+        const toml::table& t = table_at(w, v, where + " (e.g. { uri = \"qemu:///system\", jobs = 2 })");
+        only_keys(w, t, where, {"uri", "jobs"});
+        if (auto u = t.get("uri")) {
+            h.uri = get<std::string>(w, *u, where + " uri");
+            if (!plausible_uri(h.uri))
+                w.fail(*u, where + ": '" + h.uri + "' is not a libvirt URI (e.g. qemu+ssh://user@host/system)");
+        }
+        if (auto j = t.get("jobs")) h.jobs = get_int(w, *j, where + " jobs", 1, 256);
+        hosts.push_back(h);
+    }
+    if (hosts.empty()) w.fail(n, "[hosts] lists no host");
+    return hosts;
+}
+
 } // namespace
 
 ExperimentSpec load_experiment(const std::filesystem::path& file) {
@@ -130,7 +160,7 @@ ExperimentSpec parse_experiment(const std::string& text, const std::filesystem::
         w.fail(static_cast<int>(e.source().begin.line), std::string(e.description()));
     }
     only_keys(w, root, "the file", {"name", "description", "repetitions", "machine", "kernels",
-                                    "hardware", "flags", "variants"});
+                                    "hardware", "flags", "variants", "hosts"});
     ExperimentSpec s;
     s.file = file;
     s.text = text;
@@ -218,7 +248,26 @@ ExperimentSpec parse_experiment(const std::string& text, const std::filesystem::
         }
     }
     if (s.variants.empty()) s.variants.push_back({"default", defaults, {}, {}});
+    if (auto n = root.get("hosts")) s.hosts = parse_hosts(w, *n);
     return s;
+}
+
+std::vector<HostSpec> load_hosts(const std::filesystem::path& file) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw Error(file.string() + ": cannot read the hosts file");
+    std::stringstream ss;
+    ss << in.rdbuf();
+    const Where w{file.string()};
+    toml::table root;
+    try {
+        root = toml::parse(ss.str(), file.string());
+    } catch (const toml::parse_error& e) {
+        w.fail(static_cast<int>(e.source().begin.line), std::string(e.description()));
+    }
+    only_keys(w, root, "the hosts file", {"hosts"});
+    const toml::node* n = root.get("hosts");
+    if (!n) w.fail(1, "no [hosts] table, e.g. [hosts] rack1 = { uri = \"qemu+ssh://lab@rack1/system\", jobs = 4 }");
+    return parse_hosts(w, *n);
 }
 
 std::vector<BootPlan> expand(const ExperimentSpec& s, std::uint64_t seed) {

@@ -10,10 +10,12 @@
 //   [variants.async]
 //   [variants.scan-sync]  scsi_scan = "sync"
 //   [variants.slow]  hardware = ["slow-4"]   (a variant may run on some hardware sets/kernels only)
+//   [hosts]        rack1 = { uri = "qemu+ssh://lab@rack1/system", jobs = 8 }   (see hosts.h)
 //
 // Mistakes are reported as FILE:LINE: what is wrong.
 #include "runner/boot_flags.h"
 #include "runner/hardware.h"
+#include "runner/hosts.h"
 
 #include <chrono>
 #include <cstdint>
@@ -54,6 +56,7 @@ struct ExperimentSpec {
     std::vector<KernelRef> kernels;
     std::vector<HardwareSet> hardware;
     std::vector<Variant> variants;
+    std::vector<HostSpec> hosts;   // empty: boots run here
 };
 
 // One boot of the matrix.

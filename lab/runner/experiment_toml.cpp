@@ -80,6 +80,16 @@ std::string to_toml(const ExperimentSpec& s) {
         variants.insert(v.name, t);
     }
     root.insert("variants", variants);
+    if (!s.hosts.empty()) {
+        toml::table hosts;
+        for (const auto& h : s.hosts) {
+            toml::table t;
+            if (!h.uri.empty()) t.insert("uri", h.uri);
+            t.insert("jobs", h.jobs);
+            hosts.insert(h.name, t);
+        }
+        root.insert("hosts", hosts);
+    }
     std::ostringstream out;
     out << "# written by bootlab: run it again with `bootlab run FILE`\n" << toml::toml_formatter(root) << "\n";
     return out.str();

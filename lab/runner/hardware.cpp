@@ -3,35 +3,35 @@
 #include "common/error.h"
 
 #include <algorithm>
-#include <cstring>
-#include <fstream>
 
 namespace bootlab::runner {
 namespace {
 
-namespace fs = std::filesystem;
-
 struct Profile {
     const char* kind;
-    const char* controller; // QEMU device of the controller ("" = one device per disk / NIC)
-    const char* disk_bus;   // scsi-hd bus suffix, "ahci" (ide-hd per port), "" for NICs, or
-                            // "slowprobe": simulated devices inside the guest kernel, no QEMU part
-    int default_disks;      // (for slowprobe: devices)
+    Attach attach;
+    const char* qemu_device;   // the controller or NIC
+    const char* libvirt_model; // <controller model=> or <interface><model type=>
+    const char* id_prefix;
+    int default_disks;         // (for slowprobe: devices)
     int max_disks;
     std::vector<const char*> modules;
 };
 
 const std::vector<Profile>& profiles() {
+    // libvirt's SCSI models map onto the same QEMU devices: lsilogic -> lsi (the 53c895a),
+    // lsisas1078 -> megasas, virtio-scsi -> virtio-scsi-pci.
     static const std::vector<Profile> p = {
-        {"ahci", "ahci", "ahci", 2, 6, {"sd_mod", "ahci"}},
-        {"lsi", "lsi53c895a", "scsi", 2, 7, {"sd_mod", "sym53c8xx"}},
-        {"megasas", "megasas", "scsi", 1, 8, {"sd_mod", "megaraid_sas"}},
-        {"virtio-scsi", "virtio-scsi-pci", "scsi", 1, 8, {"sd_mod", "virtio_pci", "virtio_scsi"}},
-        {"virtio-blk", "", "virtio-blk", 1, 8, {"virtio_pci", "virtio_blk"}},
-        {"e1000", "e1000", "", 0, 0, {"e1000"}},
-        {"virtio-net", "virtio-net-pci", "", 0, 0, {"virtio_pci", "virtio_net"}},
+        {"ahci", Attach::sata, "ahci", "", "ahci", 2, 6, {"sd_mod", "ahci"}},
+        {"lsi", Attach::scsi, "lsi53c895a", "lsilogic", "lsi", 2, 7, {"sd_mod", "sym53c8xx"}},
+        {"megasas", Attach::scsi, "megasas", "lsisas1078", "megasas", 1, 8, {"sd_mod", "megaraid_sas"}},
+        {"virtio-scsi", Attach::scsi, "virtio-scsi-pci", "virtio-scsi", "vs", 1, 8,
+         {"sd_mod", "virtio_pci", "virtio_scsi"}},
+        {"virtio-blk", Attach::virtio_blk, "", "", "virtio-blk", 1, 8, {"virtio_pci", "virtio_blk"}},
+        {"e1000", Attach::nic, "e1000", "e1000", "e1000", 0, 0, {"e1000"}},
+        {"virtio-net", Attach::nic, "virtio-net-pci", "virtio", "virtio-net", 0, 0, {"virtio_pci", "virtio_net"}},
         // the async-lab kernel's test driver (kernel-patches/async-lab): slowprobe:N devices
-        {"slowprobe", "", "slowprobe", 1, 64, {"bootlab_slowprobe"}},
+        {"slowprobe", Attach::guest, "", "", "slowprobe", 1, 64, {"bootlab_slowprobe"}},
     };
     return p;
 }
@@ -42,16 +42,6 @@ const Profile& profile(const std::string& kind) {
     std::string known;
     for (const auto& k : device_kinds()) known += (known.empty() ? "" : ", ") + k;
     throw Error("unknown hardware '" + kind + "' (known: " + known + ")");
-}
-
-// QEMU's option parser splits on commas: a comma in a path is written twice.
-std::string qemu_path(const fs::path& p) {
-    std::string s;
-    for (char c : p.string()) {
-        if (c == ',') s += ',';
-        s += c;
-    }
-    return s;
 }
 
 } // namespace
@@ -76,10 +66,10 @@ DeviceSpec parse_device(const std::string& text) {
             throw Error("hardware '" + text + "': expected KIND:COUNT, e.g. ahci:2");
         d.disks = std::stoi(n);
         if (p.max_disks == 0) throw Error("hardware '" + text + "': " + d.kind + " has no disks");
-        const char* what = std::string(p.disk_bus) == "slowprobe" ? " devices" : " disks";
+        const std::string what = p.attach == Attach::guest ? "device" : "disk";
         if (d.disks > p.max_disks)
-            throw Error("hardware '" + text + "': at most " + std::to_string(p.max_disks) + what);
-        if (d.disks < 1) throw Error("hardware '" + text + "': at least one" + std::string(what).substr(0, std::strlen(what) - 1));
+            throw Error("hardware '" + text + "': at most " + std::to_string(p.max_disks) + " " + what + "s");
+        if (d.disks < 1) throw Error("hardware '" + text + "': at least one " + what);
     }
     return d;
 }
@@ -95,47 +85,26 @@ std::vector<std::string> modules_for(const std::vector<DeviceSpec>& devices) {
     return mods;
 }
 
-MachineLayout lay_out(const std::vector<DeviceSpec>& devices, const fs::path& disk_dir) {
-    MachineLayout m;
+Machine describe_machine(const std::vector<DeviceSpec>& devices) {
+    Machine m;
     m.modules = modules_for(devices);
-    auto& a = m.qemu_args;
     int index = 0;
-    auto add_disk = [&](const std::string& id) {
-        fs::path f = disk_dir / (id + ".img");
-        std::ofstream(f).close();
-        fs::resize_file(f, 64u << 20); // sparse: no disk space used
-        m.disk_files.push_back(f);
-        a.insert(a.end(), {"-drive", "if=none,id=" + id + ",file=" + qemu_path(f) + ",format=raw"});
-        ++m.disks;
-    };
     for (const auto& d : devices) {
         const Profile& p = profile(d.kind);
-        const std::string id = std::string(p.kind == std::string("virtio-scsi") ? "vs" : p.kind) +
-                               std::to_string(index++);
-        const std::string bus(p.disk_bus);
-        if (bus == "slowprobe") { // no emulated hardware: the module makes its own devices
+        Component c{p.kind, p.id_prefix + std::to_string(index++), p.attach, p.qemu_device, p.libvirt_model, {}};
+        switch (p.attach) {
+        case Attach::guest: // no emulated hardware: the module makes its own devices
             m.kernel_args += (m.kernel_args.empty() ? "" : " ") + std::string("bootlab_slowprobe.devices=") +
                              std::to_string(d.disks);
-        } else if (bus.empty()) { // a NIC: user networking, restricted (no route out of the guest)
-            a.insert(a.end(), {"-netdev", "user,id=" + id + ",restrict=on", "-device",
-                               std::string(p.controller) + ",netdev=" + id});
+            break;
+        case Attach::nic:
             ++m.nics;
-        } else if (bus == "virtio-blk") {
-            for (int i = 0; i < d.disks; ++i) {
-                add_disk(id + "d" + std::to_string(i));
-                a.insert(a.end(), {"-device", "virtio-blk-pci,drive=" + id + "d" + std::to_string(i)});
-            }
-        } else {
-            a.insert(a.end(), {"-device", std::string(p.controller) + ",id=" + id});
-            for (int i = 0; i < d.disks; ++i) {
-                const std::string disk = id + "d" + std::to_string(i);
-                add_disk(disk);
-                if (bus == "ahci")
-                    a.insert(a.end(), {"-device", "ide-hd,drive=" + disk + ",bus=" + id + "." + std::to_string(i)});
-                else
-                    a.insert(a.end(), {"-device", "scsi-hd,drive=" + disk + ",bus=" + id + ".0,scsi-id=" + std::to_string(i)});
-            }
+            break;
+        default:
+            for (int i = 0; i < d.disks; ++i) c.disks.push_back(c.id + "d" + std::to_string(i));
+            m.disks += d.disks;
         }
+        m.components.push_back(std::move(c));
     }
     return m;
 }

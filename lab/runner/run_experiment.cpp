@@ -1,35 +1,72 @@
 #include "runner/run_experiment.h"
 
 #include "common/error.h"
-#include "ingest/ingest.h"
-#include "kernel/source_build.h"
-#include "runner/qemu.h"
+#include "runner/artifacts.h"
+#include "runner/record.h"
 
 #include <algorithm>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <map>
 #include <mutex>
-#include <nlohmann/json.hpp>
 #include <set>
 #include <thread>
-#include <unistd.h>
 
 namespace bootlab::runner {
 namespace {
 
-std::string guest_init_script() {
-    // The source tree's guest-images/, found from the build (BOOTLAB_SOURCE_DIR) or overridden.
-    if (const char* p = std::getenv("BOOTLAB_GUEST_IMAGES"); p && *p) return std::string(p) + "/init.sh";
-    return std::string(BOOTLAB_SOURCE_DIR) + "/guest-images/init.sh";
+using Clock = std::chrono::steady_clock;
+
+std::int64_t micros(Clock::duration d) { return std::chrono::duration_cast<std::chrono::microseconds>(d).count(); }
+
+struct Host {
+    HostSpec spec;
+    std::unique_ptr<Backend> backend;
+    HostResult result;
+};
+
+// Connects to each host, checks that it can express every machine the experiment boots, and
+// copies the kernels and images to it. An unreachable host is left out (said so); a machine a
+// reachable host cannot express is an error before any boot starts.
+std::vector<Host> ready_hosts(const std::vector<HostSpec>& specs, const ExperimentSpec& spec,
+                              const Artifacts& art, const std::function<void(const std::string&)>& say) {
+    std::vector<Host> hosts;
+    std::set<std::size_t> sets;
+    for (const auto& p : expand(spec, 0)) sets.insert(p.hardware);
+    for (const auto& hs : specs) {
+        Host h{hs, make_backend(hs), {hs.name, "", hs.jobs, 0, 0, ""}};
+        h.result.backend = h.backend->name();
+        if (!hs.uri.empty()) {
+            HostReport rep = h.backend->probe();
+            if (!rep.reachable) {
+                h.result.failure = rep.error;
+                say("host " + hs.name + " left out: " + rep.error);
+                hosts.push_back(std::move(h));
+                continue;
+            }
+        }
+        for (std::size_t s : sets) h.backend->check_machine(spec.hardware[s].devices);
+        try {
+            h.result.uploaded = h.backend->prepare(art.files(), say);
+            if (!hs.uri.empty())
+                say("host " + hs.name + ": " + std::to_string(h.result.uploaded) + " bytes uploaded, " +
+                    std::to_string(hs.jobs) + " slot" + (hs.jobs == 1 ? "" : "s"));
+        } catch (const Error& e) {
+            h.result.failure = e.what();
+            say("host " + hs.name + " left out: " + e.what());
+        }
+        hosts.push_back(std::move(h));
+    }
+    if (std::all_of(hosts.begin(), hosts.end(), [](const Host& h) { return !h.result.failure.empty(); })) {
+        std::string why;
+        for (const auto& h : hosts) why += "\n  " + h.result.name + ": " + h.result.failure;
+        throw Error("no host can boot this experiment:" + why);
+    }
+    return hosts;
 }
 
 } // namespace
-
-std::string hostname() {
-    char b[256] = {};
-    ::gethostname(b, sizeof b - 1);
-    return b;
-}
 
 std::string shell_quote(const std::vector<std::string>& argv) {
     std::string s;
@@ -47,56 +84,39 @@ std::string shell_quote(const std::vector<std::string>& argv) {
     return s;
 }
 
+std::vector<HostSpec> hosts_for(const ExperimentSpec& spec, const RunOptions& opt) {
+    if (!opt.hosts.empty()) return opt.hosts;
+    if (!spec.hosts.empty()) return spec.hosts;
+    return {local_host(opt.jobs)};
+}
+
 ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec, const RunOptions& opt,
                                 const RunEvents& ev, const std::atomic<bool>& cancel) {
     auto say = [&](const std::string& m) { if (ev.message) ev.message(m); };
 
-    // Kernels and guest images first: failures here cost no boots.
-    std::vector<kernel::Kernel> kernels;
-    for (const auto& k : spec.kernels) {
-        if (k.source == "distro") {
-            kernels.push_back(kernel::stock_kernel(say));
-        } else if (k.source == "series") {
-            kernel::BuildOptions bo;
-            bo.progress = [&](const std::string& m) { say("kernel " + k.name + ": " + m); };
-            bo.cancel = &cancel;
-            kernels.push_back(kernel::series_kernel(kernel::load_series(k.series), bo));
-        } else {
-            kernels.push_back(kernel::kernel_from_files(k.name, k.image, {}));
-        }
-        kernels.back().name = k.name;
-        say("kernel " + k.name + ": " + (kernels.back().package.empty() ? kernels.back().image.string()
-                                                                         : kernels.back().package));
-    }
-    // an image per kernel and hardware set that some boot uses (slowprobe hardware, say, only
-    // exists for the patched kernel)
-    std::set<std::pair<std::size_t, std::size_t>> used;
-    for (const auto& p : expand(spec, 0)) used.insert({p.kernel, p.hardware});
-    std::map<std::pair<std::size_t, std::size_t>, image::Image> images;
-    for (const auto& [k, h] : used) {
-        image::ImageSpec is;
-        is.modules = modules_for(spec.hardware[h].devices);
-        is.init_script = guest_init_script();
-        if (std::find(is.modules.begin(), is.modules.end(), "bootlab_slowprobe") != is.modules.end())
-            is.extra.emplace_back(std::string("lib/firmware/") + kSlowprobeFirmware, image::slowprobe_firmware());
-        images[{k, h}] = image::build_initramfs(kernels[k], is, say);
-    }
+    const Artifacts art = prepare_artifacts(spec, say, cancel);
+    std::vector<Host> hosts = ready_hosts(hosts_for(spec, opt), spec, art, say);
 
     ExperimentResult result;
-    std::map<std::pair<std::string, int>, std::vector<store::RunInfo>> earlier;
+    // What earlier calls stored, per boot of the matrix. A cancelled boot, or one whose host
+    // failed under it, is booted again and its run replaced.
+    std::map<std::pair<std::string, int>, std::vector<std::int64_t>> earlier;
+    std::set<std::pair<std::string, int>> done_before;
     if (!opt.fresh)
         if (auto id = store.find_experiment(spec.name, spec.text)) {
             result.experiment_id = *id;
-            for (auto& r : store.runs_of(*id)) earlier[{r.variant, static_cast<int>(r.repetition)}].push_back(r);
+            for (auto& r : store.runs_of(*id)) {
+                const std::pair<std::string, int> key{r.variant, static_cast<int>(r.repetition)};
+                earlier[key].push_back(r.id);
+                if (r.status != "cancelled" && !r.host_failed) done_before.insert(key);
+            }
         }
 
     const std::uint64_t seed = opt.seed ? opt.seed
-        : static_cast<std::uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count());
-    std::vector<BootPlan> todo;
+        : static_cast<std::uint64_t>(Clock::now().time_since_epoch().count());
+    std::deque<BootPlan> todo;
     for (const auto& p : expand(spec, seed)) {
-        bool done = false;
-        for (const auto& r : earlier[{p.label, p.repetition}]) done |= r.status != "cancelled";
-        if (done) ++result.skipped;
+        if (done_before.count({p.label, p.repetition})) ++result.skipped;
         else todo.push_back(p);
     }
     if (result.experiment_id)
@@ -104,85 +124,89 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
             ": " + std::to_string(result.skipped) + " boots already stored, " + std::to_string(todo.size()) +
             " to go" + (todo.empty() ? " (--new boots it all again)" : ""));
 
-    const std::string host = hostname();
-    std::mutex mu;               // guards the store, the result and `next`
-    std::size_t next = 0;
+    std::mutex mu;               // guards the store, the result, the queue and the hosts' results
+    std::condition_variable wake; // a boot went back into the queue, or the last one ended
+    int in_flight = 0;
     int done_count = result.skipped;
     const int total = static_cast<int>(todo.size()) + result.skipped;
+    std::exception_ptr failure;  // the first error of any slot: rethrown after all have stopped
+    bool stop = false;
 
-    std::exception_ptr failure; // the first error of any worker: rethrown after all have stopped
-    std::atomic<bool> stop{false};
-    auto work_loop = [&] {
+    // One slot of one host: takes the next boot, boots it, stores it. A slot waits while the
+    // queue is empty but boots are still running elsewhere: one of them may come back if its
+    // host fails.
+    auto slot_loop = [&](Host& host, std::int64_t* idle_us) {
         for (;;) {
             BootPlan plan;
+            const auto t_wait = Clock::now();
             {
+                std::unique_lock<std::mutex> lock(mu);
+                wake.wait(lock, [&] { return !todo.empty() || in_flight == 0 || cancel || stop; });
+                if (todo.empty() || cancel || stop || !host.result.failure.empty()) return;
+                plan = todo.front();
+                todo.pop_front();
+                ++in_flight;
+            }
+            *idle_us += micros(Clock::now() - t_wait); // waiting with work in the queue
+            BootCallbacks cb;
+            cb.console = [&](std::string_view bytes) { if (ev.console) ev.console(plan, bytes); };
+            cb.started = [&](const BootStart& s) {
                 std::lock_guard<std::mutex> lock(mu);
-                if (next >= todo.size() || cancel || stop) return;
-                plan = todo[next++];
-            }
-            BootRequest req{kernels[plan.kernel], images.at({plan.kernel, plan.hardware}),
-                            spec.hardware[plan.hardware].devices, spec.variants[plan.variant].flags,
-                            spec.smp, spec.memory_mb, spec.timeout, opt.hang};
-            BootOutcome out;
-            try {
-                auto console = [&](std::string_view bytes) {
-                    if (ev.console) ev.console(plan, bytes);
-                };
-                out = boot_qemu(req, cancel, console, [&](const std::vector<std::string>& argv) {
-                    std::lock_guard<std::mutex> lock(mu);
-                    if (ev.starting) ev.starting(plan, argv);
-                });
-            } catch (const Error& e) {
-                out.status = "error";
-                out.error = e.what();
-            }
+                if (ev.starting) ev.starting(plan, s);
+            };
+            BootOutcome out = host.backend->boot(art.request(spec, plan, opt.hang), cancel, cb);
+
+            const auto t_record = Clock::now();
             std::lock_guard<std::mutex> lock(mu);
-            ingest::ImportOptions io;
-            io.run.experiment_id = result.experiment_id ? std::optional(result.experiment_id) : std::nullopt;
-            io.run.experiment_name = spec.name;
-            io.run.experiment_origin = opt.origin;
-            io.run.experiment_spec = spec.text;
-            io.run.variant = plan.label;
-            io.run.repetition = plan.repetition;
-            io.run.backend = "qemu";
-            io.run.host = host;
-            io.run.source = spec.file.string();
-            io.run.emulator_argv = nlohmann::json(out.argv).dump();
-            io.run.wall_us = out.wall_us;
-            const kernel::Kernel& kern = kernels[plan.kernel];
-            io.run.kernel = {kern.hash, kern.origin == "file" ? "unknown" : kern.origin, kern.series,
-                             kern.config_hash};
-            for (const auto& r : earlier[{plan.label, plan.repetition}]) io.run.replaces.push_back(r.id);
-            io.require_initcalls = false;
-            if (out.status != "ok") {
-                io.status = out.status;
-                io.error = out.error;
-            }
-            auto r = ingest::import_text(store, out.log, spec.name + " " + plan.label, io);
+            --in_flight;
+            const std::pair<std::string, int> key{plan.label, plan.repetition};
+            BootRecord rec{spec, result.experiment_id, opt.origin, plan, art.kernels[plan.kernel], earlier[key]};
+            auto r = record_boot(store, rec, out);
             result.experiment_id = r.experiment_id;
+            earlier[key] = {r.run_id};
+            if (out.host_failed) {
+                // The boot goes back to the front of the queue for the other hosts; its stored
+                // error is replaced when it has run there (or by a later resume).
+                host.result.failure = out.error;
+                todo.push_front(plan);
+                say(out.error + "; host " + host.result.name + " taken out, its boots go to the other hosts");
+                wake.notify_all();
+                return;
+            }
+            ++host.result.boots;
             ++result.booted;
             if (r.status != "ok" && r.status != "cancelled") ++result.failed;
             if (r.status == "cancelled") result.cancelled = true;
             ++done_count;
             if (ev.finished) ev.finished(plan, store.require_run(r.run_id), done_count, total);
+            *idle_us += micros(Clock::now() - t_record);
+            wake.notify_all();
         }
     };
     // An exception must not escape a thread (that aborts the process, QEMU and all): the first
-    // one stops the other workers after their current boot and is rethrown here.
-    auto worker = [&] {
-        try {
-            work_loop();
-        } catch (...) {
-            std::lock_guard<std::mutex> lock(mu);
-            if (!failure) failure = std::current_exception();
-            stop = true;
-        }
-    };
+    // one stops the other slots after their current boot and is rethrown here.
+    std::vector<std::int64_t> idle;
+    for (const auto& h : hosts) idle.resize(idle.size() + (h.result.failure.empty() ? h.spec.jobs : 0), 0);
     std::vector<std::thread> pool;
-    for (int i = 0; i < std::max(1, opt.jobs); ++i) pool.emplace_back(worker);
+    std::size_t slot = 0;
+    for (auto& h : hosts)
+        for (int j = 0; h.result.failure.empty() && j < h.spec.jobs; ++j, ++slot)
+            pool.emplace_back([&, slot] {
+                try {
+                    slot_loop(h, &idle[slot]);
+                } catch (...) {
+                    std::lock_guard<std::mutex> lock(mu);
+                    if (!failure) failure = std::current_exception();
+                    stop = true;
+                }
+                wake.notify_all();
+            });
     for (auto& t : pool) t.join();
     if (failure) std::rethrow_exception(failure);
+    for (auto v : idle) result.slot_idle_us += v;
+    for (auto& h : hosts) result.hosts.push_back(h.result);
     if (cancel) result.cancelled = true;
+    else result.unrun = static_cast<int>(todo.size());
     return result;
 }
 

@@ -39,6 +39,8 @@ struct RunInfo {
     std::int64_t lines_total = 0;
     std::int64_t lines_unused = 0;
     std::int64_t log_bytes = 0;
+    std::string domain_xml;     // libvirt boots
+    bool host_failed = false;   // the host failed under this boot: resuming boots it again
 };
 
 // The kernel a run booted, as the lab knows it (imports only know the banner it printed).
@@ -60,7 +62,9 @@ struct NewRun {
     std::string backend = "import";
     std::string host;
     std::string source;        // file the log came from
-    std::string emulator_argv; // JSON array
+    std::string emulator_argv; // JSON array (qemu backend)
+    std::string domain_xml;    // libvirt backend
+    bool host_failed = false;
     KernelRecord kernel;
     std::optional<std::int64_t> wall_us;
     std::vector<std::int64_t> replaces; // runs this one supersedes (a resumed cancelled boot):

@@ -1,6 +1,6 @@
 // Exports must open in other tools: checked by parsing them back, not by string compares.
 #include "ingest/ingest.h"
-#include "report/escape.h"
+#include "common/escape.h"
 #include "report/export.h"
 #include "test_util.h"
 
@@ -98,9 +98,9 @@ TEST_F(Exports, SvgDrawsEverySpan) {
 }
 
 TEST(Escape, LogTextCannotBreakOutOfReports) {
-    EXPECT_EQ(report::xml_escape("<script>&\"'\x01"), "&lt;script&gt;&amp;&quot;&#39;");
-    EXPECT_EQ(report::csv_field("a,b"), "\"a,b\"");
-    EXPECT_EQ(report::csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
-    EXPECT_EQ(report::csv_field("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
-    EXPECT_EQ(report::csv_field("-19"), "-19");
+    EXPECT_EQ(xml_escape("<script>&\"'\x01"), "&lt;script&gt;&amp;&quot;&#39;");
+    EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
+    EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    EXPECT_EQ(csv_field("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
+    EXPECT_EQ(csv_field("-19"), "-19");
 }

@@ -63,9 +63,11 @@ TEST(Schema, AnOlderDatabaseIsMigratedKeepingItsRuns) {
         store::Store s(path);
         run_id = ingest::import_file(s, test::data(test::kRealLogs[0]), {}).run_id;
     }
-    {   // make it what bootlab wrote before migration 0002: no marker.duration_us
+    {   // make it what bootlab wrote before migration 0002: no marker.duration_us (nor 0003's columns)
         store::Db db(path.string(), store::Db::Mode::ReadWriteCreate);
         db.exec("ALTER TABLE marker DROP COLUMN duration_us");
+        db.exec("ALTER TABLE run DROP COLUMN domain_xml");
+        db.exec("ALTER TABLE run DROP COLUMN host_failed");
         db.exec("PRAGMA user_version = 1");
     }
     store::Store s(path);

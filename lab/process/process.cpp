@@ -1,4 +1,4 @@
-#include "runner/process.h"
+#include "process/process.h"
 
 #include "common/error.h"
 
@@ -22,7 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-namespace bootlab::runner {
+namespace bootlab::process {
 namespace bp = boost::process::v2;
 
 namespace {
@@ -169,4 +169,4 @@ std::string check_output(const std::vector<std::string>& argv, const std::string
     return r.output;
 }
 
-} // namespace bootlab::runner
+} // namespace bootlab::process

@@ -9,7 +9,7 @@
 #include <sys/types.h>
 #include <vector>
 
-namespace bootlab::runner {
+namespace bootlab::process {
 
 // A running child whose stdout and stderr come through one pipe, read with a timeout.
 class Child {
@@ -50,4 +50,4 @@ std::string check_output(const std::vector<std::string>& argv, const std::string
 // Path of a program on $PATH, or empty.
 std::filesystem::path find_program(const std::string& name);
 
-} // namespace bootlab::runner
+} // namespace bootlab::process

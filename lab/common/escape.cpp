@@ -1,6 +1,6 @@
-#include "report/escape.h"
+#include "common/escape.h"
 
-namespace bootlab::report {
+namespace bootlab {
 
 std::string xml_escape(std::string_view s) {
     std::string out;
@@ -38,4 +38,4 @@ std::string csv_field(std::string_view s) {
     return out + "\"";
 }
 
-} // namespace bootlab::report
+} // namespace bootlab

@@ -1,0 +1,460 @@
+#include "runner/libvirt_backend.h"
+
+#include "common/error.h"
+#include "common/sha256.h"
+#include "runner/libvirt_xml.h"
+
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include <cerrno>
+#include <csignal>
+#include <fstream>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <unistd.h>
+
+namespace bootlab::runner {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr const char* kPool = "bootlab";
+constexpr const char* kPoolDir = "/var/lib/libvirt/bootlab";
+constexpr std::uint64_t kDiskBytes = 64u << 20;
+
+// libvirt prints every error to stderr unless told otherwise; bootlab words its own.
+void init_libvirt() {
+    static std::once_flag once;
+    std::call_once(once, [] {
+        virInitialize();
+        virSetErrorFunc(nullptr, [](void*, virErrorPtr) {});
+        // An event loop lets libvirt send keepalives, so a host that vanishes without closing
+        // the connection (a crash, a cable) is noticed in seconds, not at TCP's timeout.
+        virEventRegisterDefaultImpl();
+        std::thread([] {
+            for (;;) virEventRunDefaultImpl();
+        }).detach();
+    });
+}
+
+std::string last_error() {
+    virErrorPtr e = virGetLastError();
+    return e && e->message ? e->message : "unknown libvirt error";
+}
+
+std::string version_text(unsigned long v) {
+    return std::to_string(v / 1000000) + "." + std::to_string(v / 1000 % 1000) + "." + std::to_string(v % 1000);
+}
+
+// Domain and scratch volume names: bootlab-<this machine>-<pid>-<n>, so that a later bootlab on
+// this machine can tell leftovers of a dead process from boots of a live one.
+std::string name_prefix() {
+    std::string h;
+    for (char c : hostname()) h += std::isalnum(static_cast<unsigned char>(c)) || c == '.' ? c : '_';
+    return "bootlab-" + h + "-";
+}
+bool leftover(const std::string& name) {
+    const std::string p = name_prefix();
+    if (name.rfind(p, 0) != 0) return false;
+    const pid_t pid = static_cast<pid_t>(std::atol(name.c_str() + p.size()));
+    return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH;
+}
+
+template <class T, int (*Free)(T)> struct Ptr {
+    T p = nullptr;
+    Ptr() = default;
+    explicit Ptr(T x) : p(x) {}
+    Ptr(const Ptr&) = delete;
+    Ptr& operator=(const Ptr&) = delete;
+    ~Ptr() { if (p) Free(p); }
+    explicit operator bool() const { return p != nullptr; }
+};
+using Domain = Ptr<virDomainPtr, virDomainFree>;
+using Pool = Ptr<virStoragePoolPtr, virStoragePoolFree>;
+using Volume = Ptr<virStorageVolPtr, virStorageVolFree>;
+using Stream = Ptr<virStreamPtr, virStreamFree>;
+
+std::string safe_file_name(const fs::path& p) {
+    std::string s;
+    for (char c : p.filename().string()) s += std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '-' ? c : '_';
+    return s.substr(0, 64);
+}
+
+} // namespace
+
+struct LibvirtBackend::Impl {
+    HostSpec spec;
+    std::mutex mu;                         // guards conn, remote, caps
+    virConnectPtr conn = nullptr;
+    std::string caps;                      // the host's capabilities XML
+    std::map<std::string, std::string> remote; // local file -> its volume's path on the host
+    std::atomic<int> serial{0};
+
+    ~Impl() {
+        if (conn) virConnectClose(conn);
+    }
+
+    std::string where() const { return "host " + spec.name + " (" + spec.uri + ")"; }
+
+    // The connection, opened on first use. Throws Error naming the host.
+    virConnectPtr connection() {
+        std::lock_guard<std::mutex> lock(mu);
+        if (conn && virConnectIsAlive(conn) == 1) return conn;
+        if (conn) {
+            virConnectClose(conn);
+            conn = nullptr;
+        }
+        init_libvirt();
+        conn = virConnectOpen(spec.uri.c_str());
+        if (!conn) throw Error(where() + ": cannot connect: " + last_error());
+        virConnectSetKeepAlive(conn, 5, 3);
+        char* c = virConnectGetCapabilities(conn);
+        caps = c ? c : "";
+        free(c);
+        return conn;
+    }
+    bool alive() {
+        std::lock_guard<std::mutex> lock(mu);
+        return conn && virConnectIsAlive(conn) == 1;
+    }
+    bool kvm() { return caps.find("<domain type='kvm'") != std::string::npos; }
+
+    virStoragePoolPtr pool() {
+        virConnectPtr c = connection();
+        virStoragePoolPtr p = virStoragePoolLookupByName(c, kPool);
+        if (!p) {
+            const std::string xml = std::string("<pool type='dir'><name>") + kPool + "</name><target><path>" +
+                                    kPoolDir + "</path></target></pool>";
+            p = virStoragePoolDefineXML(c, xml.c_str(), 0);
+            if (!p) throw Error(where() + ": cannot define storage pool '" + kPool + "': " + last_error());
+            if (virStoragePoolBuild(p, 0) < 0 && virStoragePoolBuild(p, 0) < 0) {
+                const std::string e = last_error();
+                virStoragePoolFree(p);
+                throw Error(where() + ": cannot build storage pool '" + kPool + "' at " + kPoolDir + ": " + e);
+            }
+            virStoragePoolSetAutostart(p, 1);
+        }
+        int active = virStoragePoolIsActive(p);
+        if (active == 0 && virStoragePoolCreate(p, 0) < 0) {
+            const std::string e = last_error();
+            virStoragePoolFree(p);
+            throw Error(where() + ": cannot start storage pool '" + kPool + "': " + e);
+        }
+        virStoragePoolRefresh(p, 0); // volumes another bootlab uploaded meanwhile
+        return p;
+    }
+
+    // Destroys domains and deletes scratch volumes that a dead bootlab on this machine left.
+    void sweep(virStoragePoolPtr p) {
+        virConnectPtr c = connection();
+        virDomainPtr* doms = nullptr;
+        int n = virConnectListAllDomains(c, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+        for (int i = 0; i < n; ++i) {
+            if (leftover(virDomainGetName(doms[i]))) virDomainDestroy(doms[i]);
+            virDomainFree(doms[i]);
+        }
+        free(doms);
+        virStorageVolPtr* vols = nullptr;
+        n = virStoragePoolListAllVolumes(p, &vols, 0);
+        for (int i = 0; i < n; ++i) {
+            if (leftover(virStorageVolGetName(vols[i]))) virStorageVolDelete(vols[i], 0);
+            virStorageVolFree(vols[i]);
+        }
+        free(vols);
+    }
+
+    // The file's copy on the host, uploaded if it is not there yet. Returns the bytes sent.
+    std::uint64_t upload(virStoragePoolPtr p, const Artifact& a, std::string* remote_path) {
+        const std::string hash = a.hash.empty() ? sha256_file(a.path) : a.hash;
+        const std::string name = hash.substr(0, 32) + "-" + safe_file_name(a.path);
+        const std::string done_name = name + ".done"; // made last: the copy is complete
+        const std::uint64_t size = fs::file_size(a.path);
+        Volume done(virStorageVolLookupByName(p, done_name.c_str()));
+        Volume vol(virStorageVolLookupByName(p, name.c_str()));
+        if (done && vol) {
+            char* path = virStorageVolGetPath(vol.p);
+            *remote_path = path ? path : "";
+            free(path);
+            return 0;
+        }
+        if (vol) virStorageVolDelete(vol.p, 0); // an upload that never finished
+        auto vol_xml = [](const std::string& n, std::uint64_t bytes) {
+            return "<volume><name>" + n + "</name><capacity unit='bytes'>" + std::to_string(bytes) +
+                   "</capacity><allocation unit='bytes'>0</allocation><target><format type='raw'/></target></volume>";
+        };
+        Volume fresh(virStorageVolCreateXML(p, vol_xml(name, size).c_str(), 0));
+        if (!fresh) throw Error(where() + ": cannot create volume " + name + ": " + last_error());
+        Stream st(virStreamNew(connection(), 0));
+        bool ok = st && virStorageVolUpload(fresh.p, st.p, 0, size, 0) == 0;
+        std::ifstream in(a.path, std::ios::binary);
+        std::vector<char> buf(1 << 20);
+        std::uint64_t sent = 0;
+        while (ok && sent < size) {
+            in.read(buf.data(), static_cast<std::streamsize>(buf.size()));
+            std::size_t got = static_cast<std::size_t>(in.gcount()), off = 0;
+            if (got == 0) ok = false;
+            while (ok && off < got) {
+                int n = virStreamSend(st.p, buf.data() + off, got - off);
+                if (n < 0) ok = false;
+                else off += static_cast<std::size_t>(n);
+            }
+            sent += off;
+        }
+        if (ok) ok = virStreamFinish(st.p) == 0;
+        if (!ok) {
+            const std::string e = last_error();
+            if (st) virStreamAbort(st.p);
+            virStorageVolDelete(fresh.p, 0);
+            throw Error(where() + ": uploading " + a.path.string() + " failed: " + e);
+        }
+        Volume marker(virStorageVolCreateXML(p, vol_xml(done_name, 0).c_str(), 0));
+        char* path = virStorageVolGetPath(fresh.p);
+        *remote_path = path ? path : "";
+        free(path);
+        return size;
+    }
+
+    std::string remote_path(const fs::path& local) {
+        {
+            std::lock_guard<std::mutex> lock(mu);
+            if (auto it = remote.find(local.string()); it != remote.end()) return it->second;
+        }
+        Pool p(pool());
+        std::string path;
+        upload(p.p, {local, ""}, &path);
+        std::lock_guard<std::mutex> lock(mu);
+        return remote[local.string()] = path;
+    }
+};
+
+LibvirtBackend::LibvirtBackend(HostSpec host) : impl_(std::make_unique<Impl>()) { impl_->spec = std::move(host); }
+LibvirtBackend::~LibvirtBackend() = default;
+
+std::string LibvirtBackend::host() const { return impl_->spec.name; }
+
+std::string LibvirtBackend::version() {
+    try {
+        virConnectPtr c = impl_->connection();
+        unsigned long hv = 0, lib = 0;
+        virConnectGetVersion(c, &hv);
+        virConnectGetLibVersion(c, &lib);
+        return "QEMU " + version_text(hv) + " (libvirt " + version_text(lib) + ")";
+    } catch (const Error&) {
+        return "";
+    }
+}
+
+HostReport LibvirtBackend::probe() {
+    HostReport h;
+    try {
+        virConnectPtr c = impl_->connection();
+        h.reachable = true;
+        if (char* n = virConnectGetHostname(c)) {
+            h.hostname = n;
+            free(n);
+        }
+        unsigned long hv = 0, lib = 0;
+        if (virConnectGetVersion(c, &hv) == 0) h.emulator_version = "QEMU " + version_text(hv);
+        if (virConnectGetLibVersion(c, &lib) == 0) h.libvirt_version = version_text(lib);
+        virNodeInfo info{};
+        if (virNodeGetInfo(c, &info) == 0) {
+            h.cpus = static_cast<int>(info.cpus);
+            h.memory_mb = static_cast<std::int64_t>(info.memory / 1024);
+        }
+        h.kvm = impl_->kvm();
+        virDomainPtr* doms = nullptr;
+        int n = virConnectListAllDomains(c, &doms, VIR_CONNECT_LIST_DOMAINS_ACTIVE);
+        for (int i = 0; i < n; ++i) {
+            h.running += std::string(virDomainGetName(doms[i])).rfind("bootlab-", 0) == 0;
+            virDomainFree(doms[i]);
+        }
+        free(doms);
+    } catch (const Error& e) {
+        h.error = e.what();
+    }
+    return h;
+}
+
+void LibvirtBackend::check_machine(const std::vector<DeviceSpec>& devices) {
+    virConnectPtr c = impl_->connection();
+    const char* type = impl_->kvm() ? "kvm" : "qemu";
+    char* x = virConnectGetDomainCapabilities(c, nullptr, "x86_64", "q35", type, 0);
+    if (!x) throw Error(impl_->where() + ": cannot run x86_64 q35 guests: " + last_error());
+    const std::string caps = x;
+    free(x);
+    const auto disk = caps.find("<disk supported='yes'>");
+    const std::string disks = disk == std::string::npos ? "" : caps.substr(disk, caps.find("</disk>", disk) - disk);
+    for (const auto& comp : describe_machine(devices).components) {
+        const char* bus = comp.attach == Attach::sata ? "sata" : comp.attach == Attach::scsi ? "scsi"
+                        : comp.attach == Attach::virtio_blk ? "virtio" : nullptr;
+        if (bus && disks.find(std::string("<value>") + bus + "</value>") == std::string::npos)
+            throw Error("hardware '" + comp.kind + "' cannot run on " + impl_->where() + ": its libvirt offers no '" +
+                        bus + "' disks");
+    }
+}
+
+std::uint64_t LibvirtBackend::prepare(const std::vector<Artifact>& files,
+                                      const std::function<void(const std::string&)>& say) {
+    Pool p(impl_->pool());
+    impl_->sweep(p.p);
+    std::uint64_t bytes = 0;
+    for (const auto& f : files) {
+        std::string path;
+        const std::uint64_t sent = impl_->upload(p.p, f, &path);
+        if (sent && say) say(impl_->where() + ": uploaded " + f.path.filename().string() + " (" +
+                             std::to_string(sent >> 10) + " KiB)");
+        bytes += sent;
+        std::lock_guard<std::mutex> lock(impl_->mu);
+        impl_->remote[f.path.string()] = path;
+    }
+    return bytes;
+}
+
+BootOutcome LibvirtBackend::boot(const BootRequest& r, const std::atomic<bool>& cancel, const BootCallbacks& cb) {
+    BootOutcome o;
+    o.start.backend = name();
+    o.start.host = host();
+    auto host_failed = [&](const std::string& what) {
+        classify_ending(&o, Ending::host_failed, "host " + host() + " failed: " + what, r.timeout);
+        return o;
+    };
+    virConnectPtr c;
+    DomainSpec d;
+    try {
+        c = impl_->connection();
+        d.name = name_prefix() + std::to_string(::getpid()) + "-" + std::to_string(impl_->serial++);
+        d.type = impl_->kvm() && !r.flags.deterministic ? "kvm" : "qemu";
+        d.kernel = impl_->remote_path(r.kernel.image);
+        d.initrd = impl_->remote_path(r.initrd.path);
+    } catch (const Error& e) {
+        return host_failed(e.what());
+    }
+    // Blank disks: fresh sparse volumes, deleted whatever happens to the boot.
+    std::vector<std::string> scratch;
+    struct Cleanup {
+        std::vector<std::string>& names;
+        LibvirtBackend::Impl& impl;
+        ~Cleanup() {
+            if (names.empty() || !impl.alive()) return;
+            try {
+                Pool p(impl.pool());
+                for (const auto& n : names)
+                    if (Volume v(virStorageVolLookupByName(p.p, n.c_str())); v) virStorageVolDelete(v.p, 0);
+            } catch (const Error&) {
+            }
+        }
+    } cleanup{scratch, *impl_};
+    try {
+        Pool p(impl_->pool());
+        for (const auto& comp : describe_machine(r.hardware).components)
+            for (const auto& disk : comp.disks) {
+                const std::string n = d.name + "-" + disk + ".img";
+                const std::string xml = "<volume><name>" + n + "</name><capacity unit='bytes'>" +
+                                        std::to_string(kDiskBytes) +
+                                        "</capacity><allocation>0</allocation><target><format type='raw'/></target></volume>";
+                Volume v(virStorageVolCreateXML(p.p, xml.c_str(), 0));
+                if (!v) throw Error("cannot create disk volume " + n + ": " + last_error());
+                scratch.push_back(n);
+                char* path = virStorageVolGetPath(v.p);
+                d.disks[disk] = path ? path : "";
+                free(path);
+            }
+        o.start.domain_xml = domain_xml(r, d);
+    } catch (const Error& e) {
+        return host_failed(e.what());
+    }
+    if (cb.started) cb.started(o.start);
+
+    const auto t0 = std::chrono::steady_clock::now();
+    // Paused until the console is attached: the first bytes the kernel prints are not lost. If
+    // bootlab dies, its connection closes and libvirt destroys the domain (AUTODESTROY).
+    Domain dom(virDomainCreateXML(c, o.start.domain_xml.c_str(), VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY));
+    if (!dom) return host_failed("cannot create the domain: " + last_error());
+    Stream st(virStreamNew(c, 0));
+    if (!st || virDomainOpenConsole(dom.p, nullptr, st.p, VIR_DOMAIN_CONSOLE_FORCE) < 0) {
+        const std::string e = last_error();
+        virDomainDestroy(dom.p);
+        return host_failed("cannot open the serial console: " + e);
+    }
+    struct Reader {
+        std::mutex mu;
+        std::string bytes;
+        bool done = false;
+    } reader;
+    std::thread thread([&] {
+        std::vector<char> buf(65536);
+        for (;;) {
+            int n = virStreamRecv(st.p, buf.data(), buf.size());
+            std::lock_guard<std::mutex> lock(reader.mu);
+            if (n <= 0) {
+                reader.done = true;
+                return;
+            }
+            reader.bytes.append(buf.data(), static_cast<std::size_t>(n));
+        }
+    });
+    if (virDomainResume(dom.p) < 0) {
+        const std::string e = last_error();
+        virDomainDestroy(dom.p);
+        thread.join();
+        return host_failed("cannot start the domain: " + e);
+    }
+
+    const auto deadline = t0 + r.timeout;
+    Ending how = Ending::exited;
+    std::string detail;
+    bool gone = false, reader_done = false;
+    auto last_check = t0;
+    while (!gone) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        {
+            std::lock_guard<std::mutex> lock(reader.mu);
+            if (!reader.bytes.empty()) {
+                o.log += reader.bytes;
+                if (cb.console) cb.console(reader.bytes);
+                reader.bytes.clear();
+            }
+            reader_done = reader.done;
+        }
+        const auto now = std::chrono::steady_clock::now();
+        if (cancel) how = Ending::cancelled;
+        else if (now > deadline) how = Ending::timeout, detail = "domain destroyed";
+        if (how != Ending::exited) {
+            virDomainDestroy(dom.p);
+            break;
+        }
+        // Has the guest powered off? Asked every 250 ms, or at once when the console closed.
+        if (!reader_done && now - last_check < std::chrono::milliseconds(250)) continue;
+        last_check = now;
+        int state = 0, reason = 0;
+        if (virDomainGetState(dom.p, &state, &reason, 0) < 0) {
+            if (!impl_->alive()) {
+                how = Ending::host_failed;
+                detail = "host " + host() + " failed: connection lost during the boot (" + last_error() + ")";
+            }
+            gone = true; // a transient domain that has shut down is gone
+        } else if (state == VIR_DOMAIN_SHUTOFF || state == VIR_DOMAIN_CRASHED) {
+            gone = true;
+        }
+    }
+    const auto t_end = std::chrono::steady_clock::now();
+    // The domain is gone or destroyed, so its console stream ends; in case it does not (a
+    // host that stopped answering), it is aborted rather than waited for.
+    for (int i = 0; i < 150; ++i) {
+        if (std::lock_guard<std::mutex> lock(reader.mu); reader.done) break;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (std::lock_guard<std::mutex> lock(reader.mu); !reader.done) virStreamAbort(st.p);
+    thread.join();
+    {
+        std::lock_guard<std::mutex> lock(reader.mu);
+        o.log += reader.bytes;
+        if (cb.console && !reader.bytes.empty()) cb.console(reader.bytes);
+    }
+    o.wall_us = std::chrono::duration_cast<std::chrono::microseconds>(t_end - t0).count();
+    classify_ending(&o, how, detail, r.timeout);
+    return o;
+}
+
+} // namespace bootlab::runner

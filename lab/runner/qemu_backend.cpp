@@ -1,0 +1,160 @@
+#include "runner/qemu_backend.h"
+
+#include "common/cache.h"
+#include "common/error.h"
+#include "process/process.h"
+
+#include <fstream>
+#include <thread>
+#include <unistd.h>
+
+namespace bootlab::runner {
+namespace {
+
+namespace fs = std::filesystem;
+constexpr const char* kQemu = "qemu-system-x86_64";
+
+bool have_kvm() { return ::access("/dev/kvm", R_OK | W_OK) == 0; }
+
+// A scratch directory for one boot's disk files, removed when the boot ends.
+struct ScratchDir {
+    fs::path path;
+    ScratchDir() {
+        path = cache_dir() / "scratch" / ("boot-" + std::to_string(::getpid()) + "-" +
+                                          std::to_string(reinterpret_cast<std::uintptr_t>(this)));
+        fs::create_directories(path);
+    }
+    ~ScratchDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+// QEMU's option parser splits on commas: a comma in a path is written twice.
+std::string qemu_path(const fs::path& p) {
+    std::string s;
+    for (char c : p.string()) {
+        if (c == ',') s += ',';
+        s += c;
+    }
+    return s;
+}
+
+// The machine's devices as QEMU arguments; its disks are sparse 64 MiB files in disk_dir.
+std::vector<std::string> device_args(const Machine& m, const fs::path& disk_dir) {
+    std::vector<std::string> a;
+    auto drive = [&](const std::string& disk) {
+        fs::path f = disk_dir / (disk + ".img");
+        std::ofstream(f).close();
+        fs::resize_file(f, 64u << 20); // sparse: no disk space used
+        a.insert(a.end(), {"-drive", "if=none,id=" + disk + ",file=" + qemu_path(f) + ",format=raw"});
+    };
+    for (const auto& c : m.components) {
+        switch (c.attach) {
+        case Attach::guest:
+            break;
+        case Attach::nic: // user networking, restricted: no route out of the guest
+            a.insert(a.end(), {"-netdev", "user,id=" + c.id + ",restrict=on", "-device",
+                               c.qemu_device + ",netdev=" + c.id});
+            break;
+        case Attach::virtio_blk:
+            for (const auto& d : c.disks) {
+                drive(d);
+                a.insert(a.end(), {"-device", "virtio-blk-pci,drive=" + d});
+            }
+            break;
+        case Attach::sata:
+        case Attach::scsi:
+            a.insert(a.end(), {"-device", c.qemu_device + ",id=" + c.id});
+            for (std::size_t i = 0; i < c.disks.size(); ++i) {
+                const std::string& d = c.disks[i];
+                drive(d);
+                if (c.attach == Attach::sata)
+                    a.insert(a.end(), {"-device", "ide-hd,drive=" + d + ",bus=" + c.id + "." + std::to_string(i)});
+                else
+                    a.insert(a.end(), {"-device", "scsi-hd,drive=" + d + ",bus=" + c.id + ".0,scsi-id=" + std::to_string(i)});
+            }
+            break;
+        }
+    }
+    return a;
+}
+
+} // namespace
+
+std::vector<std::string> qemu_argv(const BootRequest& r, const fs::path& disk_dir) {
+    const Machine m = describe_machine(r.hardware);
+    std::vector<std::string> a = {kQemu, "-machine", "q35", "-cpu", "max", "-smp", std::to_string(boot_smp(r)),
+                                  "-m", std::to_string(r.memory_mb),
+                                  "-display", "none", "-monitor", "none", "-serial", "stdio",
+                                  "-no-reboot", "-nic", "none",
+                                  "-kernel", r.kernel.image.string(), "-initrd", r.initrd.path.string(),
+                                  "-append", boot_cmdline(r, m)};
+    if (have_kvm() && !r.flags.deterministic) a.insert(a.end(), {"-accel", "kvm"});
+    if (r.flags.deterministic) a.insert(a.end(), {"-icount", "shift=0,sleep=off,align=off"});
+    auto dev = device_args(m, disk_dir);
+    a.insert(a.end(), dev.begin(), dev.end());
+    return a;
+}
+
+std::string QemuBackend::host() const { return hostname(); }
+
+HostReport QemuBackend::probe() {
+    HostReport h;
+    h.hostname = hostname();
+    h.emulator_version = qemu_version();
+    h.reachable = !h.emulator_version.empty();
+    if (!h.reachable) h.error = std::string(kQemu) + " is not installed (apt-get install qemu-system-x86)";
+    h.cpus = static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
+    h.memory_mb = static_cast<std::int64_t>(::sysconf(_SC_PHYS_PAGES)) * ::sysconf(_SC_PAGE_SIZE) / (1 << 20);
+    h.kvm = have_kvm();
+    return h;
+}
+
+BootOutcome QemuBackend::boot(const BootRequest& r, const std::atomic<bool>& cancel, const BootCallbacks& cb) {
+    BootOutcome o;
+    o.start.backend = name();
+    o.start.host = host();
+    try {
+        ScratchDir scratch;
+        o.start.argv = qemu_argv(r, scratch.path);
+        if (cb.started) cb.started(o.start);
+        const auto t0 = std::chrono::steady_clock::now();
+        const auto deadline = t0 + r.timeout;
+        process::Child qemu(o.start.argv); // stdin /dev/null, stdout+stderr the console pipe, own group
+        std::size_t seen = 0;
+        Ending how = Ending::exited;
+        while (qemu.read_some(&o.log, std::chrono::milliseconds(100))) {
+            // QEMU writes the console a byte at a time; reading each byte as it comes would wake
+            // bootlab hundreds of thousands of times per boot, on the cores the guest runs on.
+            // Letting a pipe's worth pile up for 20 ms costs nothing (64 KiB is far more than
+            // 20 ms of console) and keeps bootlab's cost off the measured boot.
+            if (o.log.size() - seen < 16384) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            if (cb.console && o.log.size() > seen) cb.console(std::string_view(o.log).substr(seen));
+            seen = o.log.size();
+            if (cancel) how = Ending::cancelled;
+            else if (std::chrono::steady_clock::now() > deadline) how = Ending::timeout;
+            if (how != Ending::exited) break;
+        }
+        if (how != Ending::exited) qemu.kill_group();
+        const int exit_code = qemu.wait();
+        o.wall_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+        classify_ending(&o, how, how == Ending::timeout ? "QEMU killed" : "QEMU exited with " + std::to_string(exit_code),
+                        r.timeout, exit_code != 0);
+    } catch (const Error& e) { // QEMU missing, no room for disk files: this boot's error
+        o.status = "error";
+        o.error = e.what();
+    }
+    return o;
+}
+
+std::string qemu_version() {
+    try {
+        auto out = process::check_output({kQemu, "--version"}, "qemu version");
+        return out.substr(0, out.find('\n'));
+    } catch (const Error&) {
+        return "";
+    }
+}
+
+} // namespace bootlab::runner

@@ -1,0 +1,30 @@
+#pragma once
+// The embedded default backend: QEMU (TCG, or KVM where /dev/kvm is usable) started here as a
+// child process through lab/process (argv, own process group, killed with bootlab), its serial
+// console read from a pipe.
+#include "runner/backend.h"
+
+#include <filesystem>
+
+namespace bootlab::runner {
+
+// The QEMU argv for a request, disks as files in disk_dir (made by boot()).
+std::vector<std::string> qemu_argv(const BootRequest& r, const std::filesystem::path& disk_dir);
+
+// `qemu-system-x86_64 --version`, first line ("" if it is not installed).
+std::string qemu_version();
+
+class QemuBackend : public Backend {
+public:
+    std::string name() const override { return "qemu"; }
+    std::string host() const override;
+    std::string version() override { return qemu_version(); }
+    HostReport probe() override;
+    void check_machine(const std::vector<DeviceSpec>&) override {} // QEMU expresses every profile
+    std::uint64_t prepare(const std::vector<Artifact>&, const std::function<void(const std::string&)>&) override {
+        return 0; // the files are here already
+    }
+    BootOutcome boot(const BootRequest& r, const std::atomic<bool>& cancel, const BootCallbacks& cb) override;
+};
+
+} // namespace bootlab::runner

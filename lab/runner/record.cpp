@@ -1,0 +1,34 @@
+#include "runner/record.h"
+
+#include <nlohmann/json.hpp>
+
+namespace bootlab::runner {
+
+ingest::ImportResult record_boot(store::Store& store, const BootRecord& rec, const BootOutcome& out) {
+    ingest::ImportOptions io;
+    store::NewRun& run = io.run;
+    run.experiment_id = rec.experiment_id ? std::optional(rec.experiment_id) : std::nullopt;
+    run.experiment_name = rec.spec.name;
+    run.experiment_origin = rec.origin;
+    run.experiment_spec = rec.spec.text;
+    run.variant = rec.plan.label;
+    run.repetition = rec.plan.repetition;
+    run.backend = out.start.backend;
+    run.host = out.start.host;
+    run.source = rec.spec.file.string();
+    if (!out.start.argv.empty()) run.emulator_argv = nlohmann::json(out.start.argv).dump();
+    run.domain_xml = out.start.domain_xml;
+    run.host_failed = out.host_failed;
+    run.wall_us = out.wall_us;
+    const kernel::Kernel& k = rec.kernel;
+    run.kernel = {k.hash, k.origin == "file" ? "unknown" : k.origin, k.series, k.config_hash};
+    run.replaces = rec.replaces;
+    io.require_initcalls = false;
+    if (out.status != "ok") {
+        io.status = out.status;
+        io.error = out.error;
+    }
+    return ingest::import_text(store, out.log, rec.spec.name + " " + rec.plan.label, io);
+}
+
+} // namespace bootlab::runner
