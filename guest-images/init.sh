@@ -5,6 +5,9 @@
 #   bootlab.disks=N    block devices (sd*, vd*) to wait for     bootlab.nics=N  NICs to wait for
 #   bootlab.wait=S     how long to wait for them (default 30)   bootlab.dmesg=1 dump the ring buffer
 #   bootlab.hang=1     never power off (tests the host's timeout)
+#   bootlab.netprobe=ADDR:PORT[,ADDR:PORT...]  after init-done, try to reach each address from
+#                      the first NIC (tests that the guest has no way out); a web server in the
+#                      guest itself is tried first, to show that the probe can reach something
 /bin/busybox --install -s   # applet links in /bin, /sbin (the kernel runs /sbin/modprobe)
 mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs devtmpfs /dev
 # Markers go to /dev/kmsg so they carry a printk timestamp on the same clock as the initcall
@@ -51,6 +54,20 @@ for n in /sys/class/net/*; do
   [ "${n##*/}" = lo ] && continue
   echo "BOOTLAB: net ${n##*/} $(cat "$n/address") $(basename "$(readlink -f "$n/device/driver")")"
 done
+probes=$(arg bootlab.netprobe)
+if [ -n "$probes" ]; then
+  nic=$(ls /sys/class/net | grep -v '^lo$' | head -n 1)
+  ip link set lo up; ip link set "$nic" up
+  ip addr add 10.0.2.15/24 dev "$nic"; ip route add default via 10.0.2.2
+  mkdir -p /tmp/www; echo bootlab-self > /tmp/www/index.html
+  httpd -p 10.0.2.15:8080 -h /tmp/www
+  for target in 10.0.2.15:8080 $(echo "$probes" | tr ',' ' '); do
+    # (nc, not wget: busybox-static's wget crashes resolving even a numeric address)
+    if printf 'GET / HTTP/1.0\r\n\r\n' | nc -w 3 "${target%:*}" "${target##*:}" 2>/dev/null | grep -q .; then
+      r=reached; else r=blocked; fi
+    echo "BOOTLAB: netprobe $target $r"
+  done
+fi
 if [ "$(arg bootlab.dmesg)" = 1 ]; then
   echo "BOOTLAB: dmesg-begin"; dmesg; echo "BOOTLAB: dmesg-end"
 fi
