@@ -52,6 +52,10 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
                                           index.column() == InitDone))
         return QVariant(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ToolTipRole && index.column() == Status && !r.error.empty()) return q(r.error);
+    if (role == Qt::ToolTipRole && index.column() == Host)
+        return q(r.backend == "libvirt" ? "a libvirt domain on " + r.host
+                 : r.backend == "qemu"  ? "QEMU started by bootlab on " + r.host
+                                        : "imported (" + r.backend + ")");
     if (role == Qt::ToolTipRole && index.column() == Kernel && !r.kernel_series.empty())
         return "built from linux-source + kernel-patches/" + q(r.kernel_series);
     if (role != Qt::DisplayRole && role != SortRole) return {};
@@ -60,6 +64,7 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
     case Experiment: return q(r.experiment);
     case Kernel: return q(r.kernel_version.empty() ? "?" : r.kernel_version);
     case Variant: return q(r.variant);
+    case Host: return q(r.host.empty() ? "?" : r.host);
     case Status: return q(r.status);
     case Date:
         // runs are numbered as they are stored, and stamped then: the id sorts as the date does
@@ -73,7 +78,7 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
 
 QVariant RunTableModel::headerData(int section, Qt::Orientation o, int role) const {
     if (o != Qt::Horizontal || role != Qt::DisplayRole) return {};
-    static const char* names[] = {"Run", "Experiment", "Kernel", "Variant", "Status", "Date", "Boot-to-init", "Init done"};
+    static const char* names[] = {"Run", "Experiment", "Kernel", "Variant", "Host", "Status", "Date", "Boot-to-init", "Init done"};
     return section >= 0 && section < ColumnCount ? QString(names[section]) : QVariant();
 }
 

@@ -13,7 +13,7 @@ namespace bootlab::gui {
 class RunTableModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { Id, Experiment, Kernel, Variant, Status, Date, BootToInit, InitDone, ColumnCount };
+    enum Column { Id, Experiment, Kernel, Variant, Host, Status, Date, BootToInit, InitDone, ColumnCount };
     enum Role { SortRole = Qt::UserRole + 1, RunIdRole };
 
     using QAbstractTableModel::QAbstractTableModel;

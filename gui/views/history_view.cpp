@@ -73,7 +73,7 @@ HistoryView::HistoryView(RunTableModel* runs, QWidget* parent) : QWidget(parent)
     table_->horizontalHeader()->setSectionResizeMode(RunTableModel::Variant, QHeaderView::Stretch);
     table_->setWordWrap(false);
     const int w = table_->fontMetrics().horizontalAdvance('x');
-    for (auto [col, chars] : {std::pair{RunTableModel::Id, 7}, {RunTableModel::Experiment, 18}, {RunTableModel::Kernel, 20},
+    for (auto [col, chars] : {std::pair{RunTableModel::Id, 7}, {RunTableModel::Experiment, 18}, {RunTableModel::Kernel, 20}, {RunTableModel::Host, 12},
                               {RunTableModel::Status, 10}, {RunTableModel::Date, 18},
                               {RunTableModel::BootToInit, 13}, {RunTableModel::InitDone, 13}})
         table_->setColumnWidth(col, chars * w);

@@ -36,7 +36,7 @@
 namespace bootlab::gui {
 namespace {
 
-enum BootColumn { BootLabel, BootRep, BootStatus, BootTime, BootToInitCol, BootColumns };
+enum BootColumn { BootLabel, BootRep, BootHost, BootStatus, BootTime, BootToInitCol, BootColumns };
 
 QString key(const QString& label, int repetition) { return label + '\t' + QString::number(repetition); }
 
@@ -135,6 +135,26 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     jobs_->setValue(1);
     jobs_->setToolTip(tr("Boots at a time. More than one makes boots compete for the CPUs: slower, noisier times"));
     resume_ = named(new QCheckBox(tr("resume an interrupted run of the same experiment"), this), "resume");
+    // where boots run: this machine (QEMU started directly, the default) and the lab's libvirt
+    // hosts from the hosts file (`bootlab hosts` lists them)
+    hosts_ = named(new QListWidget(this), "hosts");
+    auto* here = new QListWidgetItem(tr("this machine (QEMU)"), hosts_);
+    here->setCheckState(Qt::Checked);
+    here->setToolTip(tr("QEMU started by bootlab here; \"Parallel boots\" at a time"));
+    try {
+        for (const auto& h : runner::configured_hosts()) {
+            auto* item = new QListWidgetItem(QString::fromStdString(h.name + "  (" + (h.uri.empty() ? "QEMU" : h.uri) +
+                                                                     ", " + std::to_string(h.jobs) + " slots)"), hosts_);
+            item->setData(Qt::UserRole, QString::fromStdString(h.name));
+            item->setCheckState(Qt::Unchecked);
+        }
+    } catch (const std::exception& e) {
+        auto* item = new QListWidgetItem(tr("hosts file unreadable"), hosts_);
+        item->setFlags(Qt::NoItemFlags);
+        item->setToolTip(QString::fromStdString(e.what()));
+    }
+    hosts_->setMaximumHeight(hosts_->sizeHintForRow(0) * std::min(hosts_->count(), 4) + 2 * hosts_->frameWidth() + 4);
+    hosts_->setToolTip(tr("Hosts from %1").arg(QString::fromStdString(runner::default_hosts_file().string())));
 
     auto* form = new QFormLayout;
     form->addRow(tr("Experiment"), name_);
@@ -158,6 +178,7 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     form->addRow(tr("Repetitions"), repetitions_);
     form->addRow(tr("Timeout"), timeout_);
     form->addRow(tr("Parallel boots"), jobs_);
+    form->addRow(tr("Hosts"), hosts_);
     form->addRow(resume_);
 
     // an opened experiment file replaces the form: its own text is what Run boots
@@ -208,7 +229,7 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     progress_->setValue(0);
     progress_->setFormat(tr("no experiment running"));
     boots_ = named(new QTableWidget(0, BootColumns, this), "boots");
-    boots_->setHorizontalHeaderLabels({tr("Boot"), tr("Rep"), tr("Status"), tr("Time"), tr("Boot-to-init")});
+    boots_->setHorizontalHeaderLabels({tr("Boot"), tr("Rep"), tr("Host"), tr("Status"), tr("Time"), tr("Boot-to-init")});
     setUpRowTable(boots_);
     boots_->horizontalHeader()->setSectionResizeMode(BootLabel, QHeaderView::Stretch);
     boots_->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -283,7 +304,8 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
         r.clock.start();
         r.running = true;
         r.console.clear();
-        boots_->item(r.row, BootStatus)->setText(tr("booting on %1").arg(host));
+        boots_->item(r.row, BootStatus)->setText(tr("booting"));
+        boots_->item(r.row, BootHost)->setText(host);
         boots_->item(r.row, BootLabel)->setToolTip(cmd);
         if (follow_) {
             QSignalBlocker block(boots_);
@@ -346,7 +368,7 @@ LaunchView::BootRow& LaunchView::rowFor(const QString& label, int repetition) {
     if (it != rows_.end()) return *it;
     const int row = boots_->rowCount();
     boots_->insertRow(row);
-    const QStringList cells{label, QString::number(repetition), tr("waiting"), "", ""};
+    const QStringList cells{label, QString::number(repetition), "", tr("waiting"), "", ""};
     for (int c = 0; c < BootColumns; ++c) boots_->setItem(row, c, new QTableWidgetItem(cells[c]));
     BootRow r;
     r.row = row;
@@ -416,6 +438,27 @@ runner::ExperimentSpec LaunchView::spec() const {
     return runner::parse_experiment(runner::to_toml(s), "launcher");
 }
 
+std::vector<runner::HostSpec> LaunchView::hosts() const {
+    std::vector<runner::HostSpec> chosen;
+    bool here = false, other = false;
+    const auto configured = runner::configured_hosts();
+    for (int i = 0; i < hosts_->count(); ++i) {
+        const QListWidgetItem* item = hosts_->item(i);
+        if (item->checkState() != Qt::Checked) continue;
+        const QString name = item->data(Qt::UserRole).toString();
+        if (name.isEmpty()) {
+            here = true;
+            chosen.push_back(runner::local_host(jobs_->value()));
+        } else {
+            other = true;
+            chosen.push_back(runner::host_from_arg(name.toStdString(), configured, 1));
+        }
+    }
+    if (chosen.empty()) throw Error("no host ticked: tick \"this machine\" or a libvirt host");
+    if (here && !other) return {}; // the default: this machine, or the opened file's [hosts]
+    return chosen;
+}
+
 void LaunchView::openExperiment(const QString& file) {
     try {
         runner::ExperimentSpec s = runner::load_experiment(file.toStdString());
@@ -474,6 +517,12 @@ void LaunchView::run() {
     progress_->setFormat(tr("%v of %m boots"));
     messages_->appendPlainText(tr("running %1: %2 boots").arg(QString::fromStdString(s.name)).arg(progress_->maximum()));
     o.jobs = jobs_->value();
+    try {
+        o.hosts = hosts();
+    } catch (const std::exception& e) {
+        showError(this, tr("Cannot run this experiment"), QString::fromStdString(e.what()));
+        return;
+    }
     o.fresh = !resume_->isChecked();
     o.origin = "gui";
     setRunning(true);

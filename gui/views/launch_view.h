@@ -51,6 +51,7 @@ private:
     void setRunning(bool running);
     BootRow& rowFor(const QString& label, int repetition);
     void saveExperiment();
+    std::vector<runner::HostSpec> hosts() const; // the ticked hosts; none: the default
 
     ExperimentRunner* runner_;
     QString database_;
@@ -64,6 +65,7 @@ private:
     QComboBox *scsi_scan_, *capture_, *slowprobe_;
     QLineEdit *driver_async_probe_, *async_probe_, *cmdline_;
     QSpinBox *repetitions_, *timeout_, *jobs_;
+    QListWidget* hosts_;
     QWidget* form_;                  // replaced by file_page_ while an opened file is what Run boots
     QWidget* file_page_;
     QLabel* file_note_;

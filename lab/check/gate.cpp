@@ -53,8 +53,13 @@ std::string num(double p) { return fmt(p < 0.001 ? "%.1e" : "%.3f", p); }
 
 GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateOptions& opt) {
     GateResult g;
-    g.baseline = baseline.description;
-    g.candidate = candidate.description;
+    // where the boots ran belongs with every verdict: two hosts are two instruments
+    auto described = [](const RunSet& set) {
+        const std::string on = hosts_of(set);
+        return set.description + (on.empty() ? "" : ", " + on);
+    };
+    g.baseline = described(baseline);
+    g.candidate = described(candidate);
     g.options = opt;
     Samples base = by_variant(baseline), cand = by_variant(candidate);
     // Variants pair by name; two sets of one variant each pair whatever their names.

@@ -18,6 +18,7 @@ RunSample sample_of(store::Store& store, const store::RunInfo& r) {
     s.variant = r.variant;
     s.kernel = r.kernel_version;
     s.series = r.kernel_series;
+    s.host = r.host;
     s.boot_to_init = r.metrics.boot_to_init;
     s.init_done = r.metrics.init_done;
     for (const auto& sp : store.load_boot(r.id).spans)
@@ -118,11 +119,25 @@ std::optional<std::pair<RunSet, RunSet>> split_by_kernel(const RunSet& set, cons
     return std::pair(std::move(base), std::move(cand));
 }
 
+std::string hosts_of(const RunSet& set) {
+    std::vector<std::pair<std::string, int>> hosts; // in order of first appearance
+    for (const auto& r : set.runs) {
+        if (r.host.empty()) continue;
+        auto it = std::find_if(hosts.begin(), hosts.end(), [&](const auto& h) { return h.first == r.host; });
+        if (it == hosts.end()) hosts.emplace_back(r.host, 1);
+        else ++it->second;
+    }
+    std::string s;
+    for (const auto& [h, n] : hosts)
+        s += (s.empty() ? "on " : ", ") + h + " (" + std::to_string(n) + (n == 1 ? " boot)" : " boots)");
+    return s;
+}
+
 void write_run_set(std::ostream& out, const RunSet& set) {
     json runs = json::array();
     for (const auto& r : set.runs) {
         json j = {{"id", r.id}, {"experiment", r.experiment}, {"variant", r.variant}, {"kernel", r.kernel},
-                  {"series", r.series}};
+                  {"series", r.series}, {"host", r.host}};
         j["boot_to_init_us"] = r.boot_to_init ? json(*r.boot_to_init) : json(nullptr);
         j["init_done_us"] = r.init_done ? json(*r.init_done) : json(nullptr);
         j["spans"] = r.spans;
@@ -154,6 +169,7 @@ RunSet read_run_set(const std::string& file) {
             s.variant = r.at("variant").get<std::string>();
             s.kernel = r.value("kernel", "");
             s.series = r.value("series", "");
+            s.host = r.value("host", "");
             if (r.contains("boot_to_init_us") && !r["boot_to_init_us"].is_null()) s.boot_to_init = r["boot_to_init_us"].get<model::Micros>();
             if (r.contains("init_done_us") && !r["init_done_us"].is_null()) s.init_done = r["init_done_us"].get<model::Micros>();
             s.spans = r.value("spans", std::map<std::string, model::Micros>{});

@@ -23,6 +23,7 @@ struct RunSample {
     std::string variant;
     std::string kernel;                          // version
     std::string series;                          // patch series of a source-built kernel
+    std::string host;                            // where it booted
     std::optional<model::Micros> boot_to_init, init_done;
     std::map<std::string, model::Micros> spans;  // "function [module]" -> time in this boot (summed)
 };
@@ -33,6 +34,9 @@ struct RunSet {
 };
 
 RunSample sample_of(store::Store& store, const store::RunInfo& run);
+
+// "on alpha (3 boots), beta (3 boots)": where a set's boots ran ("" if no host is known).
+std::string hosts_of(const RunSet& set);
 
 // Throws Error naming the selector when it selects nothing or cannot be read. Runs in
 // `exclude` (the candidate's) are never part of a baseline.

@@ -44,7 +44,8 @@ void write_experiment_html(std::ostream& out, store::Store& store, const Experim
     if (!s.runs.empty()) created = s.runs.front().created;
     out << "<tr><th>kernel</th><td>" << e(kernels) << "</td></tr>"
         << "<tr><th>emulator</th><td>" << e(env.qemu_version) << "</td></tr>"
-        << "<tr><th>host</th><td>" << e(env.host) << "</td></tr>"
+        << "<tr><th>boots ran on</th><td>" << e(hosts_line(s.hosts)) << "</td></tr>"
+        << "<tr><th>bootlab ran on</th><td>" << e(env.host) << "</td></tr>"
         << (env.experiment_file.empty() ? "" : "<tr><th>experiment file</th><td>" + e(env.experiment_file) + "</td></tr>")
         << "<tr><th>started</th><td>" << e(created) << "</td></tr></table>\n";
     out << env.verdict_html;

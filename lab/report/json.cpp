@@ -21,6 +21,7 @@ nlohmann::json run_json(const store::RunInfo& r) {
         {"repetition", r.repetition},
         {"backend", r.backend},
         {"host", r.host},
+        {"host_failed", r.host_failed},
         {"source", r.source},
         {"kernel_version", r.kernel_version},
         {"kernel_cmdline", r.kernel_cmdline},

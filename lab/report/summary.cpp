@@ -36,6 +36,11 @@ ExperimentSummary summarize(store::Store& store, std::int64_t experiment_id, std
     std::map<std::string, std::vector<model::Micros>> init_done;
     std::map<std::string, std::map<std::string, std::vector<std::int64_t>>> disk_names; // path -> name -> runs
     for (const auto& r : s.runs) {
+        auto h = std::find_if(s.hosts.begin(), s.hosts.end(),
+                              [&](const HostBoots& x) { return x.host == r.host && x.backend == r.backend; });
+        if (h == s.hosts.end()) h = s.hosts.insert(s.hosts.end(), HostBoots{r.host, r.backend, 0, 0});
+        ++h->boots;
+        h->ok += r.status == "ok";
         VariantSummary& v = by_variant[r.variant];
         v.variant = r.variant;
         ++v.runs;
@@ -84,6 +89,16 @@ ExperimentSummary summarize(store::Store& store, std::int64_t experiment_id, std
     return s;
 }
 
+std::string hosts_line(const std::vector<HostBoots>& hosts) {
+    std::string s;
+    for (const auto& h : hosts) {
+        s += (s.empty() ? "" : ", ") + (h.host.empty() ? std::string("?") : h.host) + " (" + h.backend + ") " +
+             (h.ok == h.boots ? std::to_string(h.boots) + (h.boots == 1 ? " boot" : " boots")
+                              : std::to_string(h.ok) + " of " + std::to_string(h.boots) + " ok");
+    }
+    return s;
+}
+
 void print_summary(std::ostream& out, const ExperimentSummary& s) {
     char line[256];
     out << "experiment " << s.experiment_id << " \"" << s.name << "\": " << s.runs.size() << " boots\n\n";
@@ -106,6 +121,7 @@ void print_summary(std::ostream& out, const ExperimentSummary& s) {
         }
     }
     print_slowprobe_table(out, s.slowprobe);
+    if (!s.hosts.empty()) out << "\nhosts: " << hosts_line(s.hosts) << "\n";
     out << "\ndevice order: ";
     if (s.boots_with_devices == 0) {
         out << "no boot listed its disks\n";

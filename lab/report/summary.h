@@ -35,6 +35,12 @@ struct DeviceChange {
     std::map<std::string, std::vector<std::int64_t>> names; // name -> runs that gave it
 };
 
+struct HostBoots {
+    std::string host;
+    std::string backend;       // qemu | libvirt | import
+    int boots = 0, ok = 0;
+};
+
 struct ExperimentSummary {
     std::int64_t experiment_id = 0;
     std::string name;
@@ -44,7 +50,11 @@ struct ExperimentSummary {
     std::vector<std::string> device_order;   // "sda=pci-...-ata-1" of the first boot
     std::vector<DeviceChange> device_changes;
     SlowprobeTable slowprobe;                // boots with the slow-probe test driver
+    std::vector<HostBoots> hosts;            // where the boots ran, in order of first boot
 };
+
+// "alpha (libvirt) 3 boots, beta (libvirt) 2 of 3 ok": the hosts line of the summary and report.
+std::string hosts_line(const std::vector<HostBoots>& hosts);
 
 ExperimentSummary summarize(store::Store& store, std::int64_t experiment_id, std::size_t top_spans = 5);
 void print_summary(std::ostream& out, const ExperimentSummary& s);

@@ -25,6 +25,8 @@ void print_blame(std::ostream& out, const store::RunInfo& r, const model::Boot& 
         << "  [" << r.status << "]  " << r.created << "\n";
     if (!r.source.empty()) out << "  log           " << r.source << "\n";
     out << "  kernel        " << (r.kernel_version.empty() ? "?" : r.kernel_version) << "\n";
+    if (r.backend != "import")
+        out << "  ran on        " << (r.host.empty() ? "?" : r.host) << " (" << r.backend << ")\n";
     if (!r.kernel_cmdline.empty()) out << "  cmdline       " << r.kernel_cmdline << "\n";
     if (!r.error.empty()) out << "  error         " << r.error << "\n";
     out << "  boot-to-init  " << seconds(m.boot_to_init) << "   (Run /init)\n";
