@@ -1,0 +1,219 @@
+// The backend seam without booting: one outcome classification for every backend, the libvirt
+// domain XML of every hardware profile (valid by libvirt's own schema and parser, and the same
+// machine as the QEMU argv, counted from the argv), and hosts as files and arguments spell them.
+#include "common/error.h"
+#include "process/process.h"
+#include "runner/experiment.h"
+#include "runner/libvirt_xml.h"
+#include "runner/qemu_backend.h"
+#include "test_util.h"
+
+#include <gtest/gtest.h>
+#include <libvirt/libvirt.h>
+#include <libvirt/virterror.h>
+
+#include <fstream>
+#include <regex>
+#include <set>
+
+using namespace bootlab;
+using namespace bootlab::runner;
+
+namespace {
+
+std::size_t count(const std::string& s, const std::string& what) {
+    std::size_t n = 0;
+    for (auto p = s.find(what); p != std::string::npos; p = s.find(what, p + 1)) ++n;
+    return n;
+}
+
+BootRequest request(const std::vector<std::string>& devices, bool deterministic = false) {
+    BootRequest r;
+    r.kernel.image = "/k/vmlinuz";
+    r.initrd.path = "/k/initrd.cpio.gz";
+    for (const auto& d : devices) r.hardware.push_back(parse_device(d));
+    r.flags.deterministic = deterministic;
+    return r;
+}
+
+DomainSpec domain_for(const BootRequest& r, const std::string& dir = "/pool") {
+    DomainSpec d;
+    d.name = "bootlab-test-1-0";
+    d.kernel = dir + "/vmlinuz";
+    d.initrd = dir + "/initrd";
+    for (const auto& c : describe_machine(r.hardware).components)
+        for (const auto& disk : c.disks) d.disks[disk] = dir + "/" + disk + ".img";
+    return d;
+}
+
+const std::vector<std::string> kEveryProfile = {"ahci:2", "lsi:2", "megasas:1", "virtio-scsi:2", "virtio-blk:2",
+                                                "e1000", "virtio-net", "slowprobe:2"};
+
+} // namespace
+
+TEST(Outcome, OneClassificationForEveryBackend) {
+    BootOutcome o;
+    o.log = "...\nBOOTLAB: poweroff\n";
+    classify_ending(&o, Ending::exited, "QEMU exited with 0", std::chrono::seconds(10));
+    EXPECT_EQ(o.status, "ok");
+    BootOutcome panic;
+    panic.log = "Kernel panic - not syncing: VFS";
+    classify_ending(&panic, Ending::exited, "", std::chrono::seconds(10));
+    EXPECT_EQ(panic.status, "ok") << "a panic is the parser's to find in the log";
+    BootOutcome silent;
+    silent.log = "Linux version 6.1\n";
+    classify_ending(&silent, Ending::exited, "", std::chrono::seconds(10));
+    EXPECT_EQ(silent.status, "error");
+    EXPECT_NE(silent.error.find("without powering off"), std::string::npos);
+    BootOutcome crashed;
+    crashed.log = "last words";
+    classify_ending(&crashed, Ending::exited, "QEMU exited with 1", std::chrono::seconds(10), true);
+    EXPECT_EQ(crashed.status, "error");
+    EXPECT_EQ(crashed.error, "QEMU exited with 1: last words");
+    BootOutcome late;
+    classify_ending(&late, Ending::timeout, "domain destroyed", std::chrono::seconds(42));
+    EXPECT_EQ(late.status, "timeout");
+    EXPECT_EQ(late.error, "no poweroff within 42 s; domain destroyed");
+    BootOutcome stopped;
+    classify_ending(&stopped, Ending::cancelled, "", std::chrono::seconds(1));
+    EXPECT_EQ(stopped.status, "cancelled");
+    BootOutcome gone;
+    classify_ending(&gone, Ending::host_failed, "host rack1 failed: connection lost", std::chrono::seconds(1));
+    EXPECT_EQ(gone.status, "error");
+    EXPECT_TRUE(gone.host_failed);
+    EXPECT_FALSE(late.host_failed);
+}
+
+TEST(LibvirtXml, EveryProfileIsValidLibvirtXml) {
+    if (process::find_program("virt-xml-validate").empty()) GTEST_SKIP() << "virt-xml-validate (libvirt-clients) missing";
+    test::TempDir dir;
+    for (bool det : {false, true}) {
+        const BootRequest r = request(kEveryProfile, det);
+        std::ofstream(dir / "d.xml") << domain_xml(r, domain_for(r));
+        auto res = process::run_command({"virt-xml-validate", (dir / "d.xml").string(), "domain"});
+        EXPECT_EQ(res.exit_code, 0) << res.output;
+    }
+}
+
+TEST(LibvirtXml, LibvirtParsesIt) { // libvirt's own parser, through its test driver (no QEMU)
+    virSetErrorFunc(nullptr, [](void*, virErrorPtr) {});
+    virConnectPtr c = virConnectOpen("test:///default");
+    ASSERT_NE(c, nullptr);
+    const BootRequest r = request(kEveryProfile);
+    virDomainPtr d = virDomainDefineXML(c, domain_xml(r, domain_for(r)).c_str());
+    EXPECT_NE(d, nullptr) << virGetLastErrorMessage();
+    if (d) {
+        char* back = virDomainGetXMLDesc(d, 0);
+        ASSERT_NE(back, nullptr);
+        const std::string x = back;
+        free(back);
+        EXPECT_EQ(count(x, "<disk type='file' device='disk'>"), 9u); // 2+2+1+2+2
+        EXPECT_NE(x.find("model='lsilogic'"), std::string::npos);
+        EXPECT_NE(x.find("model='lsisas1078'"), std::string::npos);
+        virDomainUndefine(d);
+        virDomainFree(d);
+    }
+    virConnectClose(c);
+}
+
+// The guest must see the machine the QEMU backend gives it. Counted from the QEMU argv: its
+// disks (-drive), controllers and NICs, PCI devices (one slot each, plus the default VGA),
+// restricted user networking per NIC, the kernel command line, and -icount when deterministic.
+TEST(LibvirtXml, SameMachineAsTheQemuArgv) {
+    test::TempDir dir;
+    for (const auto& devices : std::vector<std::vector<std::string>>{
+             kEveryProfile, {"ahci:1", "lsi:1", "e1000"}, {"e1000", "virtio-blk:3", "lsi:2", "e1000"}}) {
+        for (bool det : {false, true}) {
+            const BootRequest r = request(devices, det);
+            const auto argv = qemu_argv(r, dir.path);
+            const std::string xml = domain_xml(r, domain_for(r));
+            std::size_t drives = 0, pci = 1 /* VGA */, nics = 0, restricted = 0;
+            std::string append;
+            for (std::size_t i = 0; i + 1 < argv.size(); ++i) {
+                const std::string& a = argv[i];
+                const std::string& v = argv[i + 1];
+                if (a == "-drive") ++drives;
+                if (a == "-append") append = v;
+                if (a == "-netdev") restricted += v.find("restrict=on") != std::string::npos;
+                if (a != "-device") continue;
+                const std::string dev = v.substr(0, v.find(','));
+                if (dev != "ide-hd" && dev != "scsi-hd") ++pci;
+                if (dev == "e1000" || dev == "virtio-net-pci") ++nics;
+            }
+            const std::string what = devices.front() + "... det=" + std::to_string(det);
+            EXPECT_EQ(count(xml, "<disk "), drives) << what;
+            EXPECT_EQ(count(xml, "restrict=on"), nics) << what;
+            EXPECT_EQ(restricted, nics) << what;
+            // every PCI device in its own slot on the root bus, slots 1..N without a gap
+            std::set<int> slots;
+            std::regex slot_re("slot='0x([0-9a-f]+)'|addr=0x([0-9a-f]+)");
+            for (auto it = std::sregex_iterator(xml.begin(), xml.end(), slot_re); it != std::sregex_iterator(); ++it)
+                EXPECT_TRUE(slots.insert(std::stoi((*it)[1].matched ? (*it)[1].str() : (*it)[2].str(), nullptr, 16)).second)
+                    << what << ": slot used twice";
+            EXPECT_EQ(slots.size(), pci) << what;
+            EXPECT_EQ(slots.empty() ? 0 : *slots.rbegin(), static_cast<int>(pci)) << what;
+            std::string cmdline = xml.substr(xml.find("<cmdline>") + 9);
+            cmdline = std::regex_replace(cmdline.substr(0, cmdline.find("</cmdline>")), std::regex("&quot;"), "\"");
+            EXPECT_EQ(cmdline, append) << what;
+            EXPECT_EQ(count(xml, "-icount"), det ? 1u : 0u) << what;
+            EXPECT_NE(xml.find("<vcpu>" + std::string(det ? "1" : "2") + "</vcpu>"), std::string::npos) << what;
+        }
+    }
+}
+
+TEST(LibvirtXml, FilePathsAreEscaped) {
+    const BootRequest r = request({"ahci:1"});
+    const std::string xml = domain_xml(r, domain_for(r, "/tmp/a'b<c&d"));
+    EXPECT_EQ(xml.find("a'b<c"), std::string::npos);
+    EXPECT_NE(xml.find("/tmp/a&#39;b&lt;c&amp;d/vmlinuz"), std::string::npos);
+}
+
+TEST(Hosts, ExperimentFileHostsAndTheirMistakes) {
+    auto spec = parse_experiment("[hardware]\nm = [\"ahci:1\"]\n[hosts]\nrack1 = { uri = \"qemu+ssh://lab@rack1/system\", jobs = 8 }\n"
+                                 "here = { jobs = 2 }\n", "h.toml");
+    ASSERT_EQ(spec.hosts.size(), 2u); // (TOML tables have no order: listed by name)
+    EXPECT_EQ(spec.hosts[0].name, "here");
+    EXPECT_EQ(spec.hosts[0].uri, "") << "no uri: QEMU directly on this machine";
+    EXPECT_EQ(spec.hosts[0].jobs, 2);
+    EXPECT_EQ(spec.hosts[1].name, "rack1");
+    EXPECT_EQ(spec.hosts[1].uri, "qemu+ssh://lab@rack1/system");
+    EXPECT_EQ(spec.hosts[1].jobs, 8);
+    // the spec written back keeps them
+    EXPECT_EQ(parse_experiment(to_toml(spec), "back.toml").hosts.size(), 2u);
+    auto error_of = [](const std::string& text) {
+        try {
+            parse_experiment("[hardware]\nm = [\"ahci:1\"]\n" + text, "h.toml");
+        } catch (const Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("no error");
+    };
+    EXPECT_EQ(error_of("[hosts]\nr = { uri = \"rack1\" }\n"),
+              "h.toml:4: host 'r': 'rack1' is not a libvirt URI (e.g. qemu+ssh://user@host/system)");
+    EXPECT_EQ(error_of("[hosts]\nr = { uri = \"qemu:///system\", jobs = 0 }\n"), "h.toml:4: host 'r' jobs must be between 1 and 256");
+    EXPECT_EQ(error_of("[hosts]\nr = { url = \"qemu:///system\" }\n"), "h.toml:4: unknown key 'url' in host 'r' (known: uri, jobs)");
+    EXPECT_EQ(error_of("[hosts]\n"), "h.toml:3: [hosts] lists no host");
+}
+
+TEST(Hosts, CommandLineArguments) {
+    const std::vector<HostSpec> configured = {{"rack1", "qemu+ssh://lab@rack1/system", 8}};
+    EXPECT_EQ(host_from_arg("rack1", configured, 1).uri, "qemu+ssh://lab@rack1/system");
+    EXPECT_EQ(host_from_arg("rack1", configured, 1).jobs, 8);
+    HostSpec h = host_from_arg("qemu+tcp://10.0.0.2:16509/system", configured, 3);
+    EXPECT_EQ(h.name, "10.0.0.2:16509");
+    EXPECT_EQ(h.jobs, 3);
+    EXPECT_EQ(host_from_arg("qemu+ssh://lab@rack2/system", configured, 1).name, "rack2");
+    EXPECT_EQ(host_from_arg("qemu", configured, 2).uri, "");
+    EXPECT_THROW(host_from_arg("rack9", configured, 1), Error);
+    EXPECT_THROW(host_from_arg("qemu+tcp://a b/system", configured, 1), Error);
+    test::TempDir dir;
+    std::ofstream(dir / "hosts.toml") << "# the lab\n[hosts]\na = { uri = \"qemu:///system\" }\n";
+    EXPECT_EQ(load_hosts(dir / "hosts.toml").at(0).name, "a");
+    std::ofstream(dir / "bad.toml") << "[machine]\nsmp = 2\n";
+    try {
+        load_hosts(dir / "bad.toml");
+        FAIL() << "no error";
+    } catch (const Error& e) {
+        EXPECT_NE(std::string(e.what()).find("bad.toml:1: unknown key 'machine' in the hosts file"), std::string::npos) << e.what();
+    }
+}
