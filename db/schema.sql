@@ -66,6 +66,7 @@ CREATE TABLE run (
     log_bytes      INTEGER NOT NULL,           -- size of the raw log (uncompressed)
     -- added by migration 0003
     domain_xml     TEXT,                       -- the libvirt domain XML; NULL for other backends
+    emulator_version TEXT,                     -- e.g. 'QEMU emulator version 7.2.22', as the host said
     host_failed    INTEGER NOT NULL DEFAULT 0  -- 1: the host failed under this boot (status 'error');
                                                -- resuming the experiment boots it again
 );

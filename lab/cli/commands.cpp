@@ -186,6 +186,9 @@ void print_hosts_used(const runner::ExperimentResult& r) {
         if (!h.failure.empty()) std::cerr << "; FAILED: " << h.failure;
         std::cerr << "\n";
     }
+    char idle[96];
+    std::snprintf(idle, sizeof idle, "  slots idle while boots waited: %.3f s in all\n", static_cast<double>(r.slot_idle_us) / 1e6);
+    std::cerr << idle;
 }
 
 // Boots an experiment (resuming or reusing stored boots unless fresh), one line per boot.

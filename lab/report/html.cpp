@@ -42,8 +42,12 @@ void write_experiment_html(std::ostream& out, store::Store& store, const Experim
             kernels += (kernels.empty() ? "" : ", ") + k;
     }
     if (!s.runs.empty()) created = s.runs.front().created;
+    std::string emulators; // as each host reported it (runs stored before it was recorded: none)
+    for (const auto& r : s.runs)
+        if (!r.emulator_version.empty() && emulators.find(r.emulator_version) == std::string::npos)
+            emulators += (emulators.empty() ? "" : ", ") + r.emulator_version;
     out << "<tr><th>kernel</th><td>" << e(kernels) << "</td></tr>"
-        << "<tr><th>emulator</th><td>" << e(env.qemu_version) << "</td></tr>"
+        << "<tr><th>emulator</th><td>" << e(emulators.empty() ? env.qemu_version : emulators) << "</td></tr>"
         << "<tr><th>boots ran on</th><td>" << e(hosts_line(s.hosts)) << "</td></tr>"
         << "<tr><th>bootlab ran on</th><td>" << e(env.host) << "</td></tr>"
         << (env.experiment_file.empty() ? "" : "<tr><th>experiment file</th><td>" + e(env.experiment_file) + "</td></tr>")

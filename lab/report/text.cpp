@@ -26,7 +26,8 @@ void print_blame(std::ostream& out, const store::RunInfo& r, const model::Boot& 
     if (!r.source.empty()) out << "  log           " << r.source << "\n";
     out << "  kernel        " << (r.kernel_version.empty() ? "?" : r.kernel_version) << "\n";
     if (r.backend != "import")
-        out << "  ran on        " << (r.host.empty() ? "?" : r.host) << " (" << r.backend << ")\n";
+        out << "  ran on        " << (r.host.empty() ? "?" : r.host) << " (" << r.backend
+            << (r.emulator_version.empty() ? "" : ", " + r.emulator_version) << ")\n";
     if (!r.kernel_cmdline.empty()) out << "  cmdline       " << r.kernel_cmdline << "\n";
     if (!r.error.empty()) out << "  error         " << r.error << "\n";
     out << "  boot-to-init  " << seconds(m.boot_to_init) << "   (Run /init)\n";

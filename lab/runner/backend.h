@@ -44,6 +44,7 @@ struct BootStart {
     std::string host;                 // the host's name as configured
     std::vector<std::string> argv;    // the QEMU argv (qemu backend)
     std::string domain_xml;           // the domain XML (libvirt backend)
+    std::string emulator;             // the emulator's version on that host
 };
 
 struct BootOutcome {
@@ -97,7 +98,7 @@ public:
     virtual ~Backend() = default;
     virtual std::string name() const = 0;       // qemu | libvirt
     virtual std::string host() const = 0;       // as configured: where runs say they ran
-    virtual std::string version() = 0;          // the emulator's version, for provenance
+    virtual std::string version() = 0;          // the emulator's version, for provenance (asked once)
     virtual HostReport probe() = 0;             // never throws: an unreachable host says so
     // Throws Error naming the profile and host if this host cannot express a machine.
     virtual void check_machine(const std::vector<DeviceSpec>& devices) = 0;

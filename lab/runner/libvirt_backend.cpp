@@ -90,6 +90,8 @@ struct LibvirtBackend::Impl {
     std::string caps;                      // the host's capabilities XML
     std::map<std::string, std::string> remote; // local file -> its volume's path on the host
     std::atomic<int> serial{0};
+    std::mutex version_mu;
+    std::string version;                   // asked once
 
     ~Impl() {
         if (conn) virConnectClose(conn);
@@ -234,12 +236,14 @@ LibvirtBackend::~LibvirtBackend() = default;
 std::string LibvirtBackend::host() const { return impl_->spec.name; }
 
 std::string LibvirtBackend::version() {
+    std::lock_guard<std::mutex> lock(impl_->version_mu);
+    if (!impl_->version.empty()) return impl_->version;
     try {
         virConnectPtr c = impl_->connection();
         unsigned long hv = 0, lib = 0;
         virConnectGetVersion(c, &hv);
         virConnectGetLibVersion(c, &lib);
-        return "QEMU " + version_text(hv) + " (libvirt " + version_text(lib) + ")";
+        return impl_->version = "QEMU " + version_text(hv) + " (libvirt " + version_text(lib) + ")";
     } catch (const Error&) {
         return "";
     }
@@ -327,6 +331,7 @@ BootOutcome LibvirtBackend::boot(const BootRequest& r, const std::atomic<bool>& 
         d.type = impl_->kvm() && !r.flags.deterministic ? "kvm" : "qemu";
         d.kernel = impl_->remote_path(r.kernel.image);
         d.initrd = impl_->remote_path(r.initrd.path);
+        o.start.emulator = version();
     } catch (const Error& e) {
         return host_failed(e.what());
     }

@@ -81,10 +81,15 @@ std::string domain_xml(const BootRequest& r, const DomainSpec& d) {
             const int index = scsi_index++;
             devices << "    <controller type='scsi' index='" << index << "' model='" << c.libvirt_model << "'>"
                     << pci_address(slot++) << "</controller>\n";
-            for (std::size_t i = 0; i < c.disks.size(); ++i)
+            // The disk at scsi-id i, as the QEMU backend places it. libvirt spells that
+            // target=i on virtio-scsi, but unit=i (target 0) on the LSI-family adapters.
+            const bool virtio = c.libvirt_model == "virtio-scsi";
+            for (std::size_t i = 0; i < c.disks.size(); ++i) {
+                const std::string id = std::to_string(i);
                 devices << disk_xml(file_of(c.disks[i]), target_name("sd", sd++), "scsi",
-                                    "<address type='drive' controller='" + std::to_string(index) +
-                                        "' bus='0' target='" + std::to_string(i) + "' unit='0'/>");
+                                    "<address type='drive' controller='" + std::to_string(index) + "' bus='0' target='" +
+                                        (virtio ? id : "0") + "' unit='" + (virtio ? "0" : id) + "'/>");
+            }
             break;
         }
         }

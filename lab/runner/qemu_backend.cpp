@@ -99,6 +99,11 @@ std::vector<std::string> qemu_argv(const BootRequest& r, const fs::path& disk_di
 
 std::string QemuBackend::host() const { return hostname(); }
 
+std::string QemuBackend::version() {
+    std::call_once(version_once_, [this] { version_ = qemu_version(); });
+    return version_;
+}
+
 HostReport QemuBackend::probe() {
     HostReport h;
     h.hostname = hostname();
@@ -115,6 +120,7 @@ BootOutcome QemuBackend::boot(const BootRequest& r, const std::atomic<bool>& can
     BootOutcome o;
     o.start.backend = name();
     o.start.host = host();
+    o.start.emulator = version();
     try {
         ScratchDir scratch;
         o.start.argv = qemu_argv(r, scratch.path);

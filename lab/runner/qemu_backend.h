@@ -5,6 +5,7 @@
 #include "runner/backend.h"
 
 #include <filesystem>
+#include <mutex>
 
 namespace bootlab::runner {
 
@@ -18,13 +19,17 @@ class QemuBackend : public Backend {
 public:
     std::string name() const override { return "qemu"; }
     std::string host() const override;
-    std::string version() override { return qemu_version(); }
+    std::string version() override;
     HostReport probe() override;
     void check_machine(const std::vector<DeviceSpec>&) override {} // QEMU expresses every profile
     std::uint64_t prepare(const std::vector<Artifact>&, const std::function<void(const std::string&)>&) override {
         return 0; // the files are here already
     }
     BootOutcome boot(const BootRequest& r, const std::atomic<bool>& cancel, const BootCallbacks& cb) override;
+
+private:
+    std::once_flag version_once_;
+    std::string version_;
 };
 
 } // namespace bootlab::runner

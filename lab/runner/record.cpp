@@ -18,6 +18,7 @@ ingest::ImportResult record_boot(store::Store& store, const BootRecord& rec, con
     run.source = rec.spec.file.string();
     if (!out.start.argv.empty()) run.emulator_argv = nlohmann::json(out.start.argv).dump();
     run.domain_xml = out.start.domain_xml;
+    run.emulator_version = out.start.emulator;
     run.host_failed = out.host_failed;
     run.wall_us = out.wall_us;
     const kernel::Kernel& k = rec.kernel;

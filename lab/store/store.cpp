@@ -33,7 +33,7 @@ constexpr std::string_view kRunColumns = R"(
     r.boot_to_init_us, r.init_done_us, r.free_initmem_us, r.last_initcall_end_us,
     r.initcall_total_us, r.async_total_us, r.boot_wait_us, r.sync_count, r.async_count,
     r.unfinished_count, r.sync_chain_pid, r.sync_chain_us, r.panic_message,
-    r.parser_version, r.lines_total, r.lines_unused, r.log_bytes, r.domain_xml, r.host_failed
+    r.parser_version, r.lines_total, r.lines_unused, r.log_bytes, r.domain_xml, r.emulator_version, r.host_failed
     FROM run r JOIN experiment e ON e.id = r.experiment_id LEFT JOIN kernel k ON k.id = r.kernel_id)";
 
 RunInfo read_run_row(const Stmt& s) {
@@ -75,6 +75,7 @@ RunInfo read_run_row(const Stmt& s) {
     r.lines_unused = s.int64(c++);
     r.log_bytes = s.int64(c++);
     r.domain_xml = s.text(c++);
+    r.emulator_version = s.text(c++);
     r.host_failed = s.int64(c++) != 0;
     return r;
 }
@@ -178,11 +179,13 @@ RunWriter::RunWriter(Store& store, const NewRun& run)
     }
     Stmt r(db, R"(INSERT INTO run (experiment_id, kernel_id, variant, repetition, backend, host, source,
                   emulator_argv, status, wall_us, parser_version, lines_total, lines_unused,
-                  log_bytes, domain_xml, host_failed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'error', ?, 0, 0, 0, 0, ?, ?))");
+                  log_bytes, domain_xml, emulator_version, host_failed)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'error', ?, 0, 0, 0, 0, ?, ?, ?))");
     r.bind(1, experiment_id_).bind(2, kernel_id).bind(3, run.variant).bind(4, run.repetition);
     r.bind(5, run.backend).bind_text_or_null(6, run.host).bind_text_or_null(7, run.source);
     r.bind_text_or_null(8, run.emulator_argv).bind(9, run.wall_us);
-    r.bind_text_or_null(10, run.domain_xml).bind(11, static_cast<std::int64_t>(run.host_failed)).run();
+    r.bind_text_or_null(10, run.domain_xml).bind_text_or_null(11, run.emulator_version);
+    r.bind(12, static_cast<std::int64_t>(run.host_failed)).run();
     run_id_ = db.last_insert_rowid();
 }
 

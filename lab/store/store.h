@@ -40,6 +40,7 @@ struct RunInfo {
     std::int64_t lines_unused = 0;
     std::int64_t log_bytes = 0;
     std::string domain_xml;     // libvirt boots
+    std::string emulator_version;
     bool host_failed = false;   // the host failed under this boot: resuming boots it again
 };
 
@@ -64,6 +65,7 @@ struct NewRun {
     std::string source;        // file the log came from
     std::string emulator_argv; // JSON array (qemu backend)
     std::string domain_xml;    // libvirt backend
+    std::string emulator_version;
     bool host_failed = false;
     KernelRecord kernel;
     std::optional<std::int64_t> wall_us;

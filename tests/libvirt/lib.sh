@@ -69,6 +69,7 @@ wait_for() { # wait_for SECONDS COMMAND...: until the command succeeds
 }
 
 stop_hosts() {
+    set +e
     local k
     for k in "${hosts_up[@]}"; do
         host_processes "$k" | xargs -r kill -9 2>/dev/null

@@ -67,6 +67,7 @@ TEST(Schema, AnOlderDatabaseIsMigratedKeepingItsRuns) {
         store::Db db(path.string(), store::Db::Mode::ReadWriteCreate);
         db.exec("ALTER TABLE marker DROP COLUMN duration_us");
         db.exec("ALTER TABLE run DROP COLUMN domain_xml");
+        db.exec("ALTER TABLE run DROP COLUMN emulator_version");
         db.exec("ALTER TABLE run DROP COLUMN host_failed");
         db.exec("PRAGMA user_version = 1");
     }
