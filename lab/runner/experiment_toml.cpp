@@ -63,7 +63,7 @@ std::string to_toml(const ExperimentSpec& s) {
     toml::table hardware;
     for (const auto& h : s.hardware) {
         toml::array devices;
-        for (const auto& d : h.devices) devices.push_back(d.disks > 0 ? d.kind + ":" + std::to_string(d.disks) : d.kind);
+        for (const auto& d : h.devices) devices.push_back(to_string(d));
         hardware.insert(h.name, devices);
     }
     root.insert("hardware", hardware);

@@ -74,6 +74,8 @@ DeviceSpec parse_device(const std::string& text) {
     return d;
 }
 
+std::string to_string(const DeviceSpec& d) { return d.disks > 0 ? d.kind + ":" + std::to_string(d.disks) : d.kind; }
+
 std::vector<std::string> modules_for(const std::vector<DeviceSpec>& devices) {
     std::vector<std::string> mods;
     for (const auto& d : devices)

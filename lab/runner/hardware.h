@@ -16,6 +16,8 @@ struct DeviceSpec {
 
 // "ahci:2" -> {ahci, 2}; "lsi" -> {lsi, its default}. Throws Error listing the known kinds.
 DeviceSpec parse_device(const std::string& text);
+// The other way: "ahci:2", "e1000".
+std::string to_string(const DeviceSpec& d);
 const std::vector<std::string>& device_kinds();
 
 // How a profile attaches to the machine.

@@ -296,6 +296,23 @@ void LibvirtBackend::check_machine(const std::vector<DeviceSpec>& devices) {
             throw Error("hardware '" + comp.kind + "' cannot run on " + impl_->where() + ": its libvirt offers no '" +
                         bus + "' disks");
     }
+    // The host's libvirt itself judges the machine: the domain is defined (validated against
+    // its schema and its QEMU driver's rules) and undefined again, before any boot starts.
+    BootRequest probe;
+    probe.hardware = devices;
+    DomainSpec d;
+    d.name = name_prefix() + std::to_string(::getpid()) + "-check-" + std::to_string(impl_->serial++);
+    d.type = type;
+    d.kernel = d.initrd = std::string(kPoolDir) + "/none";
+    for (const auto& comp : describe_machine(devices).components)
+        for (const auto& id : comp.disks) d.disks[id] = std::string(kPoolDir) + "/" + id + ".img";
+    Domain dom(virDomainDefineXMLFlags(c, domain_xml(probe, d).c_str(), VIR_DOMAIN_DEFINE_VALIDATE));
+    if (!dom) {
+        std::string what;
+        for (const auto& dev : devices) what += (what.empty() ? "" : " ") + to_string(dev);
+        throw Error("hardware [" + what + "] cannot run on " + impl_->where() + ": libvirt says: " + last_error());
+    }
+    virDomainUndefine(dom.p);
 }
 
 std::uint64_t LibvirtBackend::prepare(const std::vector<Artifact>& files,

@@ -81,14 +81,15 @@ std::string domain_xml(const BootRequest& r, const DomainSpec& d) {
             const int index = scsi_index++;
             devices << "    <controller type='scsi' index='" << index << "' model='" << c.libvirt_model << "'>"
                     << pci_address(slot++) << "</controller>\n";
-            // The disk at scsi-id i, as the QEMU backend places it. libvirt spells that
-            // target=i on virtio-scsi, but unit=i (target 0) on the LSI-family adapters.
-            const bool virtio = c.libvirt_model == "virtio-scsi";
+            // The disk at scsi-id i, LUN 0, as the QEMU backend places it. libvirt spells that
+            // target=i, unit=0 (scsi-id=target, lun=unit), except on lsilogic, where it refuses
+            // a target and makes unit the scsi-id (measured: libvirt 9.0, QEMU 7.2).
+            const bool by_unit = c.libvirt_model == "lsilogic";
             for (std::size_t i = 0; i < c.disks.size(); ++i) {
                 const std::string id = std::to_string(i);
                 devices << disk_xml(file_of(c.disks[i]), target_name("sd", sd++), "scsi",
                                     "<address type='drive' controller='" + std::to_string(index) + "' bus='0' target='" +
-                                        (virtio ? id : "0") + "' unit='" + (virtio ? "0" : id) + "'/>");
+                                        (by_unit ? "0" : id) + "' unit='" + (by_unit ? id : "0") + "'/>");
             }
             break;
         }
