@@ -30,8 +30,13 @@ void RunTableModel::upsertRun(const store::RunInfo& run) {
 }
 
 const store::RunInfo* RunTableModel::runById(std::int64_t id) const {
+    const int row = rowOf(id);
+    return row < 0 ? nullptr : &runs_[static_cast<std::size_t>(row)];
+}
+
+int RunTableModel::rowOf(std::int64_t id) const {
     auto it = row_of_.find(id);
-    return it == row_of_.end() ? nullptr : &runs_[static_cast<std::size_t>(it->second)];
+    return it == row_of_.end() ? -1 : it->second;
 }
 
 int RunTableModel::rowCount(const QModelIndex& parent) const {

@@ -22,6 +22,7 @@ public:
     // A run that was just stored (or stored again): updated if known, else appended.
     void upsertRun(const store::RunInfo& run);
     const store::RunInfo* runById(std::int64_t id) const;
+    int rowOf(std::int64_t id) const; // -1 if not listed
     const std::vector<store::RunInfo>& runs() const { return runs_; }
 
     int rowCount(const QModelIndex& parent = {}) const override;

@@ -110,7 +110,9 @@ std::string domain_xml(const BootRequest& r, const DomainSpec& d) {
       << "    <cmdline>" << xml_escape(boot_cmdline(r, m)) << "</cmdline>\n"
       << "  </os>\n"
       << "  <features><acpi/></features>\n"
-      << "  <cpu mode='maximum' check='none'/>\n"
+      // one socket of N cores, as QEMU's own -smp N gives q35 since 6.2 (libvirt would say N sockets)
+      << "  <cpu mode='maximum' check='none'><topology sockets='1' dies='1' cores='" << boot_smp(r)
+      << "' threads='1'/></cpu>\n"
       << "  <clock offset='utc'/>\n"
       // -no-reboot: panic=-1 reboots, and a reboot ends the boot as a poweroff does
       << "  <on_poweroff>destroy</on_poweroff>\n  <on_reboot>destroy</on_reboot>\n  <on_crash>destroy</on_crash>\n"
@@ -119,6 +121,8 @@ std::string domain_xml(const BootRequest& r, const DomainSpec& d) {
       << "    <memballoon model='none'/>\n"
       << "    <video><model type='vga'/>" << pci_address(1) << "</video>\n"
       << devices.str()
+      // (a pty: the only console libvirt 9.0 can stream; its 4 KiB buffer makes a chatty guest's
+      // UART wait on libvirtd, see the README)
       << "    <serial type='pty'><target port='0'/></serial>\n"
       << "    <console type='pty'><target type='serial' port='0'/></console>\n"
       << "  </devices>\n";

@@ -4,6 +4,8 @@
 #include "experiment_runner.h"
 #include "launch_view.h"
 #include "main_window.h"
+#include "run_table_model.h"
+#include "runner/backend.h"
 #include "test_util.h"
 
 #include <QComboBox>
@@ -12,6 +14,7 @@
 #include <QLineEdit>
 #include <QPushButton>
 #include <QSpinBox>
+#include <QTableWidget>
 #include <QtTest>
 #include <regex>
 
@@ -112,6 +115,15 @@ private slots:
             QCOMPARE(r.metrics.boot_to_init, runInitFromLog(s, r.id));
         }
         QCOMPARE(qemuWithTag(tag), 0);
+        // where each boot ran: the Launch rows and the History table say this machine, as stored
+        auto* boots = w->launch()->findChild<QTableWidget*>("boots");
+        const QString here = QString::fromStdString(runner::hostname());
+        for (int row = 0; row < boots->rowCount(); ++row) QCOMPARE(boots->item(row, 2)->text(), here);
+        for (const auto& r : runs) {
+            QCOMPARE(QString::fromStdString(r.host), here);
+            QCOMPARE(QString::fromStdString(r.backend), QString("qemu"));
+            QCOMPARE(w->runs()->index(w->runs()->rowOf(r.id), gui::RunTableModel::Host).data().toString(), here);
+        }
     }
 
     void cancelStopsQemu() {
