@@ -69,7 +69,7 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
     case Experiment: return q(r.experiment);
     case Kernel: return q(r.kernel_version.empty() ? "?" : r.kernel_version);
     case Variant: return q(r.variant);
-    case Host: return q(r.host.empty() ? "?" : r.host);
+    case Host: return q(!r.host.empty() ? r.host : r.backend == "import" ? "imported" : "?");
     case Status: return q(r.status);
     case Date:
         // runs are numbered as they are stored, and stamped then: the id sorts as the date does

@@ -143,8 +143,8 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     here->setToolTip(tr("QEMU started by bootlab here; \"Parallel boots\" at a time"));
     try {
         for (const auto& h : runner::configured_hosts()) {
-            auto* item = new QListWidgetItem(QString::fromStdString(h.name + "  (" + (h.uri.empty() ? "QEMU" : h.uri) +
-                                                                     ", " + std::to_string(h.jobs) + " slots)"), hosts_);
+            auto* item = new QListWidgetItem(tr("%1 · %2 slots").arg(QString::fromStdString(h.name)).arg(h.jobs), hosts_);
+            item->setToolTip(QString::fromStdString(h.uri.empty() ? "QEMU started directly" : "libvirt at " + h.uri));
             item->setData(Qt::UserRole, QString::fromStdString(h.name));
             item->setCheckState(Qt::Unchecked);
         }
@@ -153,7 +153,8 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
         item->setFlags(Qt::NoItemFlags);
         item->setToolTip(QString::fromStdString(e.what()));
     }
-    hosts_->setMaximumHeight(hosts_->sizeHintForRow(0) * std::min(hosts_->count(), 4) + 2 * hosts_->frameWidth() + 4);
+    hosts_->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
+    hosts_->setFixedHeight((fontMetrics().height() + 6) * std::min(hosts_->count(), 4) + 2 * hosts_->frameWidth());
     hosts_->setToolTip(tr("Hosts from %1").arg(QString::fromStdString(runner::default_hosts_file().string())));
 
     auto* form = new QFormLayout;

@@ -92,6 +92,7 @@ struct LibvirtBackend::Impl {
     std::map<std::string, std::string> remote; // local file -> its volume's path on the host
     std::atomic<int> serial{0};
     std::mutex version_mu;
+    std::mutex upload_mu;                  // held while a file is looked up or uploaded
     std::string version;                   // asked once
 
     ~Impl() {
@@ -121,7 +122,10 @@ struct LibvirtBackend::Impl {
         std::lock_guard<std::mutex> lock(mu);
         return conn && virConnectIsAlive(conn) == 1;
     }
-    bool kvm() { return caps.find("<domain type='kvm'") != std::string::npos; }
+    bool kvm() {
+        std::lock_guard<std::mutex> lock(mu);
+        return caps.find("<domain type='kvm'") != std::string::npos;
+    }
 
     virStoragePoolPtr pool() {
         virConnectPtr c = connection();
@@ -219,6 +223,7 @@ struct LibvirtBackend::Impl {
     }
 
     std::string remote_path(const fs::path& local) {
+        std::lock_guard<std::mutex> one_upload(upload_mu); // two slots never upload one file twice
         {
             std::lock_guard<std::mutex> lock(mu);
             if (auto it = remote.find(local.string()); it != remote.end()) return it->second;
@@ -323,6 +328,7 @@ std::uint64_t LibvirtBackend::prepare(const std::vector<Artifact>& files,
     std::uint64_t bytes = 0;
     for (const auto& f : files) {
         std::string path;
+        std::lock_guard<std::mutex> one_upload(impl_->upload_mu);
         const std::uint64_t sent = impl_->upload(p.p, f, &path);
         if (sent && say) say(impl_->where() + ": uploaded " + f.path.filename().string() + " (" +
                              std::to_string(sent >> 10) + " KiB)");
