@@ -2,6 +2,10 @@
 # (reached over TCP at its own address through a veth pair) and a mount namespace that gives it
 # its own /run/libvirt, /var/lib/libvirt (the storage pool lands there), /etc/libvirt and logs.
 # Everything is torn down on exit, even on failure. Needs root (CI runs as root).
+if [ "$(id -u)" -ne 0 ] || ! command -v libvirtd >/dev/null || ! command -v ip >/dev/null; then
+    echo "SKIP: these tests start libvirtds in network namespaces: they need root, libvirt-daemon-system and iproute2"
+    exit 77
+fi
 source "$(dirname "$0")/../boot/lib.sh"
 net=$(( $$ % 250 + 1 ))        # 10.23K.$net.0/24 for host K: distinct between concurrent tests
 hosts_up=()
