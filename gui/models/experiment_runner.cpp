@@ -39,6 +39,11 @@ void ExperimentRunner::start(runner::ExperimentSpec spec, QString database, runn
         try {
             store::Store store(db);
             const auto result = runner::run_experiment(store, spec, options, ev, cancel_);
+            for (const auto& h : result.hosts)
+                if (!h.failure.empty()) emit message(QString::fromStdString("host " + h.name + " was taken out: " + h.failure));
+            if (result.unrun)
+                emit message(QString::fromStdString(std::to_string(result.unrun) + " boot(s) not run: every host failed; "
+                                                    "Run with “resume” ticked boots only those"));
             running_ = false;
             emit finished(result.experiment_id, result.booted, result.failed, result.cancelled);
         } catch (const std::exception& e) {
