@@ -11,6 +11,25 @@ cat > "$work/hosts.toml" <<EOT
 alpha = { uri = "$(host_uri 1)", jobs = 1 }
 beta = { uri = "$(host_uri 2)", jobs = 1 }
 EOT
+# What each host reports; a host with no libvirtd answering says why (exit 1).
+out=$("$BOOTLAB" hosts --hosts "$work/hosts.toml" 2>&1)
+check "bootlab hosts: both reachable, with versions, CPUs, memory, KVM and slots" \
+    test "$(grep -cE '^  hostname .*QEMU [0-9.]+, libvirt [0-9.]+$' <<<"$out")$(grep -cE '^  [0-9]+ CPUs, [0-9]+ MiB, .*slots 1 free of 1' <<<"$out")" = "22"
+cat > "$work/dead.toml" <<EOT
+[hosts]
+alpha = { uri = "$(host_uri 1)" }
+gone = { uri = "qemu+tcp://$(host_gw 1):1/system" }
+EOT
+out=$("$BOOTLAB" hosts --hosts "$work/dead.toml" 2>&1); rc=$?
+check "bootlab hosts: an unreachable host is named with the error, exit 1" \
+    test "$rc:$(grep -c '^  UNREACHABLE: host gone (qemu+tcp://.*): cannot connect: ' <<<"$out")" = "1:1"
+json=$("$BOOTLAB" hosts --hosts "$work/dead.toml" --json 2>&1)
+check "bootlab hosts --json: reachable true and false" test "$(grep -c '"reachable": true' <<<"$json")$(grep -c '"reachable": false' <<<"$json")" = "11"
+
+expect 0 "host gone left out: host gone" -- run "$data/experiments/one-boot.toml" --db "$work/dead.db" --hosts "$work/dead.toml" --no-report --cmdline-append "$tagarg"
+check "a host unreachable at the start is left out, the boots run on the others" \
+    test "$(sqlite3 "$work/dead.db" "SELECT group_concat(host || ':' || status) FROM run")" = "alpha:ok"
+
 # A web server on each host's own address and loopback, where a guest that got out would land
 # (10.0.2.2 is the host's loopback to a user-networking guest); -v logs every request.
 mkdir -p "$work/www"; echo host > "$work/www/index.html"
