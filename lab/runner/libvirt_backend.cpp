@@ -135,7 +135,7 @@ struct LibvirtBackend::Impl {
                                     kPoolDir + "</path></target></pool>";
             p = virStoragePoolDefineXML(c, xml.c_str(), 0);
             if (!p) throw Error(where() + ": cannot define storage pool '" + kPool + "': " + last_error());
-            if (virStoragePoolBuild(p, 0) < 0 && virStoragePoolBuild(p, 0) < 0) {
+            if (virStoragePoolBuild(p, 0) < 0) {
                 const std::string e = last_error();
                 virStoragePoolFree(p);
                 throw Error(where() + ": cannot build storage pool '" + kPool + "' at " + kPoolDir + ": " + e);
@@ -469,9 +469,10 @@ BootOutcome LibvirtBackend::boot(const BootRequest& r, const std::atomic<bool>& 
         last_check = now;
         int state = 0, reason = 0;
         if (virDomainGetState(dom.p, &state, &reason, 0) < 0) {
+            const std::string why = last_error(); // (every libvirt call resets it, alive() too)
             if (!impl_->alive()) {
                 how = Ending::host_failed;
-                detail = "host " + host() + " failed: connection lost during the boot (" + last_error() + ")";
+                detail = "host " + host() + " failed: connection lost during the boot (" + why + ")";
             }
             gone = true; // a transient domain that has shut down is gone
         } else if (state == VIR_DOMAIN_SHUTOFF || state == VIR_DOMAIN_CRASHED) {

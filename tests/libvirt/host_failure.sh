@@ -22,6 +22,7 @@ wait $pid; rc=$?
 cat "$work/out"
 check "the experiment completed (exit 0)" test "$rc" -eq 0
 check "the summary names the failed host and why" grep -q "$(host_ip 2) .*FAILED: host $(host_ip 2) failed: connection lost during the boot" "$work/out"
+check "... with libvirt's own words for it" sh -c "! grep -q 'unknown libvirt error' '$work/out'"
 check "6 runs, each boot once" test "$(q "SELECT count(*) || '/' || count(DISTINCT variant || repetition) FROM run")" = "6/6"
 check "all ok, none left as a host failure" test "$(q "SELECT count(*) FROM run WHERE status = 'ok' AND host_failed = 0")" -eq 6
 check "alpha took over (it booted at least 4)" test "$(q "SELECT count(*) FROM run WHERE host = '$(host_ip 1)'")" -ge 4
