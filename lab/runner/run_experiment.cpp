@@ -26,38 +26,60 @@ struct Host {
     HostResult result;
 };
 
-// Connects to each host, checks that it can express every machine the experiment boots, and
+// Connects to a host, checks that it can express every machine the experiment boots, and
 // copies the kernels and images to it. An unreachable host is left out (said so); a machine a
 // reachable host cannot express is an error before any boot starts.
+void ready_host(Host& h, const std::set<std::size_t>& sets, const ExperimentSpec& spec, const Artifacts& art,
+                const std::function<void(const std::string&)>& say) {
+    const HostSpec& hs = h.spec;
+    if (!hs.uri.empty()) {
+        HostReport rep = h.backend->probe();
+        if (!rep.reachable) {
+            h.result.failure = rep.error;
+            say("host " + hs.name + " left out: " + rep.error);
+            return;
+        }
+    }
+    for (std::size_t s : sets) h.backend->check_machine(spec.hardware[s].devices);
+    try {
+        h.result.uploaded = h.backend->prepare(art.files(), say);
+        if (!hs.uri.empty())
+            say("host " + hs.name + ": " + std::to_string(h.result.uploaded) + " bytes uploaded, " +
+                std::to_string(hs.jobs) + " slot" + (hs.jobs == 1 ? "" : "s"));
+    } catch (const Error& e) {
+        h.result.failure = e.what();
+        say("host " + hs.name + " left out: " + e.what());
+    }
+}
+
+// Every host made ready at once (uploads to a rack go in parallel, not one host after another).
 std::vector<Host> ready_hosts(const std::vector<HostSpec>& specs, const ExperimentSpec& spec,
                               const Artifacts& art, const std::function<void(const std::string&)>& say) {
-    std::vector<Host> hosts;
     std::set<std::size_t> sets;
     for (const auto& p : expand(spec, 0)) sets.insert(p.hardware);
+    std::vector<Host> hosts;
     for (const auto& hs : specs) {
-        Host h{hs, make_backend(hs), {hs.name, "", hs.jobs, 0, 0, ""}};
-        h.result.backend = h.backend->name();
-        if (!hs.uri.empty()) {
-            HostReport rep = h.backend->probe();
-            if (!rep.reachable) {
-                h.result.failure = rep.error;
-                say("host " + hs.name + " left out: " + rep.error);
-                hosts.push_back(std::move(h));
-                continue;
-            }
-        }
-        for (std::size_t s : sets) h.backend->check_machine(spec.hardware[s].devices);
-        try {
-            h.result.uploaded = h.backend->prepare(art.files(), say);
-            if (!hs.uri.empty())
-                say("host " + hs.name + ": " + std::to_string(h.result.uploaded) + " bytes uploaded, " +
-                    std::to_string(hs.jobs) + " slot" + (hs.jobs == 1 ? "" : "s"));
-        } catch (const Error& e) {
-            h.result.failure = e.what();
-            say("host " + hs.name + " left out: " + e.what());
-        }
-        hosts.push_back(std::move(h));
+        hosts.push_back({hs, make_backend(hs), {hs.name, "", hs.jobs, 0, 0, ""}});
+        hosts.back().result.backend = hosts.back().backend->name();
     }
+    std::mutex mu;
+    auto said = [&](const std::string& m) {
+        std::lock_guard<std::mutex> lock(mu);
+        say(m);
+    };
+    std::vector<std::exception_ptr> errors(hosts.size());
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < hosts.size(); ++i)
+        threads.emplace_back([&, i] {
+            try {
+                ready_host(hosts[i], sets, spec, art, said);
+            } catch (...) {
+                errors[i] = std::current_exception();
+            }
+        });
+    for (auto& t : threads) t.join();
+    for (const auto& e : errors)
+        if (e) std::rethrow_exception(e); // a machine some host cannot express: fix the experiment
     if (std::all_of(hosts.begin(), hosts.end(), [](const Host& h) { return !h.result.failure.empty(); })) {
         std::string why;
         for (const auto& h : hosts) why += "\n  " + h.result.name + ": " + h.result.failure;
