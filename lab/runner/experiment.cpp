@@ -111,13 +111,20 @@ const toml::table& table_at(const Where& w, const toml::node& n, const std::stri
     return *t;
 }
 
-// A URI goes to libvirt as given: no shell ever sees it, but a space or a quote in one is a
-// mistake, and a control character would garble every message that prints it.
-bool plausible_uri(const std::string& uri) {
-    if (uri.find("://") == std::string::npos || uri.size() > 512) return false;
-    for (char c : uri)
-        if (static_cast<unsigned char>(c) <= ' ' || c == '"' || c == '\\' || c == 0x7f) return false;
-    return true;
+std::string read_file(const std::filesystem::path& file, const std::string& what) {
+    std::ifstream in(file, std::ios::binary);
+    if (!in) throw Error(file.string() + ": cannot read the " + what);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+toml::table parse_toml(const Where& w, const std::string& text) {
+    try {
+        return toml::parse(text, w.file);
+    } catch (const toml::parse_error& e) {
+        w.fail(static_cast<int>(e.source().begin.line), std::string(e.description()));
+    }
 }
 
 std::vector<HostSpec> parse_hosts(const Where& w, const toml::node& n) {
@@ -144,21 +151,12 @@ std::vector<HostSpec> parse_hosts(const Where& w, const toml::node& n) {
 } // namespace
 
 ExperimentSpec load_experiment(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw Error(file.string() + ": cannot read the experiment file");
-    std::stringstream ss;
-    ss << in.rdbuf();
-    return parse_experiment(ss.str(), file);
+    return parse_experiment(read_file(file, "experiment file"), file);
 }
 
 ExperimentSpec parse_experiment(const std::string& text, const std::filesystem::path& file) {
     const Where w{file.string()};
-    toml::table root;
-    try {
-        root = toml::parse(text, file.string());
-    } catch (const toml::parse_error& e) {
-        w.fail(static_cast<int>(e.source().begin.line), std::string(e.description()));
-    }
+    const toml::table root = parse_toml(w, text);
     only_keys(w, root, "the file", {"name", "description", "repetitions", "machine", "kernels",
                                     "hardware", "flags", "variants", "hosts"});
     ExperimentSpec s;
@@ -253,17 +251,8 @@ ExperimentSpec parse_experiment(const std::string& text, const std::filesystem::
 }
 
 std::vector<HostSpec> load_hosts(const std::filesystem::path& file) {
-    std::ifstream in(file, std::ios::binary);
-    if (!in) throw Error(file.string() + ": cannot read the hosts file");
-    std::stringstream ss;
-    ss << in.rdbuf();
     const Where w{file.string()};
-    toml::table root;
-    try {
-        root = toml::parse(ss.str(), file.string());
-    } catch (const toml::parse_error& e) {
-        w.fail(static_cast<int>(e.source().begin.line), std::string(e.description()));
-    }
+    const toml::table root = parse_toml(w, read_file(file, "hosts file"));
     only_keys(w, root, "the hosts file", {"hosts"});
     const toml::node* n = root.get("hosts");
     if (!n) w.fail(1, "no [hosts] table, e.g. [hosts] rack1 = { uri = \"qemu+ssh://lab@rack1/system\", jobs = 4 }");

@@ -4,10 +4,14 @@
 // a NIC, or a device simulated inside the guest kernel), the kernel modules that drive it and
 // what the guest should find. How a machine is expressed to an emulator lives with each
 // backend: QEMU arguments (qemu_backend.cpp) or libvirt domain XML (libvirt_xml.cpp).
+#include <cstdint>
 #include <string>
 #include <vector>
 
 namespace bootlab::runner {
+
+// Every emulated disk: blank, raw, sparse (no disk space used), this size.
+constexpr std::uint64_t kDiskBytes = 64u << 20;
 
 struct DeviceSpec {
     std::string kind; // ahci lsi megasas virtio-scsi virtio-blk e1000 virtio-net slowprobe

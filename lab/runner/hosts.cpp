@@ -25,6 +25,14 @@ std::vector<HostSpec> configured_hosts() {
     return load_hosts(f);
 }
 
+bool plausible_uri(const std::string& uri) {
+    const auto scheme = uri.find("://");
+    if (scheme == std::string::npos || scheme == 0 || uri.size() > 512) return false;
+    for (char c : uri)
+        if (static_cast<unsigned char>(c) <= ' ' || c == '"' || c == '\\' || c == 0x7f) return false;
+    return true;
+}
+
 HostSpec local_host(int jobs) { return {hostname(), "", std::max(1, jobs)}; }
 
 std::unique_ptr<Backend> make_backend(const HostSpec& host) {
@@ -43,8 +51,7 @@ HostSpec host_from_arg(const std::string& arg, const std::vector<HostSpec>& conf
         throw Error("host '" + arg + "': neither a libvirt URI (qemu+ssh://user@host/system) nor a host of " +
                     default_hosts_file().string() + (names.empty() ? " (none configured)" : " (" + names + ")"));
     }
-    for (char c : arg)
-        if (static_cast<unsigned char>(c) <= ' ' || c == 0x7f) throw Error("host '" + arg + "': not a URI");
+    if (!plausible_uri(arg)) throw Error("host '" + arg + "': not a URI");
     // the server part names the host: [user@]server[:port]
     std::string server = arg.substr(scheme + 3);
     server = server.substr(0, server.find('/'));

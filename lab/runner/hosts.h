@@ -35,6 +35,11 @@ std::vector<HostSpec> configured_hosts();
 // machine without libvirt. Throws Error for anything else.
 HostSpec host_from_arg(const std::string& arg, const std::vector<HostSpec>& configured, int jobs);
 
+// A URI goes to libvirt as given: no shell ever sees it, but a space or a quote in one is a
+// mistake, and a control character would garble every message that prints it. This is the
+// check both the files and --host make.
+bool plausible_uri(const std::string& uri);
+
 // The one host a run uses when none is configured: QEMU here, `jobs` at once.
 HostSpec local_host(int jobs);
 

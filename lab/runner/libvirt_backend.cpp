@@ -22,7 +22,6 @@ namespace {
 namespace fs = std::filesystem;
 constexpr const char* kPool = "bootlab";
 constexpr const char* kPoolDir = "/var/lib/libvirt/bootlab";
-constexpr std::uint64_t kDiskBytes = 64u << 20;
 
 // libvirt prints every error to stderr unless told otherwise; bootlab words its own.
 void init_libvirt() {
@@ -55,6 +54,9 @@ std::string name_prefix() {
     for (char c : hostname()) h += std::isalnum(static_cast<unsigned char>(c)) || c == '.' ? c : '_';
     return "bootlab-" + h + "-";
 }
+// A name for a domain of this process: bootlab-<this machine>-<pid>-<what>.
+std::string domain_name(const std::string& what) { return name_prefix() + std::to_string(::getpid()) + "-" + what; }
+
 bool leftover(const std::string& name) {
     const std::string p = name_prefix();
     if (name.rfind(p, 0) != 0) return false;
@@ -75,6 +77,20 @@ using Domain = Ptr<virDomainPtr, virDomainFree>;
 using Pool = Ptr<virStoragePoolPtr, virStoragePoolFree>;
 using Volume = Ptr<virStorageVolPtr, virStorageVolFree>;
 using Stream = Ptr<virStreamPtr, virStreamFree>;
+
+// A raw volume of the pool; allocation 0: sparse.
+std::string volume_xml(const std::string& name, std::uint64_t bytes) {
+    return "<volume><name>" + name + "</name><capacity unit='bytes'>" + std::to_string(bytes) +
+           "</capacity><allocation unit='bytes'>0</allocation><target><format type='raw'/></target></volume>";
+}
+
+// Where a volume is on its host's filesystem ("" if libvirt will not say).
+std::string volume_path(virStorageVolPtr v) {
+    char* p = virStorageVolGetPath(v);
+    std::string s = p ? p : "";
+    free(p);
+    return s;
+}
 
 std::string safe_file_name(const fs::path& p) {
     std::string s;
@@ -127,7 +143,9 @@ struct LibvirtBackend::Impl {
         return caps.find("<domain type='kvm'") != std::string::npos;
     }
 
-    virStoragePoolPtr pool() {
+    // The pool, defined, built and started if it is not. `refresh`: rescan its directory, to
+    // see what another bootlab uploaded meanwhile (needed where uploads are looked up only).
+    virStoragePoolPtr pool(bool refresh = false) {
         virConnectPtr c = connection();
         virStoragePoolPtr p = virStoragePoolLookupByName(c, kPool);
         if (!p) {
@@ -148,7 +166,7 @@ struct LibvirtBackend::Impl {
             virStoragePoolFree(p);
             throw Error(where() + ": cannot start storage pool '" + kPool + "': " + e);
         }
-        virStoragePoolRefresh(p, 0); // volumes another bootlab uploaded meanwhile
+        if (refresh) virStoragePoolRefresh(p, 0);
         return p;
     }
 
@@ -180,17 +198,11 @@ struct LibvirtBackend::Impl {
         Volume done(virStorageVolLookupByName(p, done_name.c_str()));
         Volume vol(virStorageVolLookupByName(p, name.c_str()));
         if (done && vol) {
-            char* path = virStorageVolGetPath(vol.p);
-            *remote_path = path ? path : "";
-            free(path);
+            *remote_path = volume_path(vol.p);
             return 0;
         }
         if (vol) virStorageVolDelete(vol.p, 0); // an upload that never finished
-        auto vol_xml = [](const std::string& n, std::uint64_t bytes) {
-            return "<volume><name>" + n + "</name><capacity unit='bytes'>" + std::to_string(bytes) +
-                   "</capacity><allocation unit='bytes'>0</allocation><target><format type='raw'/></target></volume>";
-        };
-        Volume fresh(virStorageVolCreateXML(p, vol_xml(name, size).c_str(), 0));
+        Volume fresh(virStorageVolCreateXML(p, volume_xml(name, size).c_str(), 0));
         if (!fresh) throw Error(where() + ": cannot create volume " + name + ": " + last_error());
         Stream st(virStreamNew(connection(), 0));
         bool ok = st && virStorageVolUpload(fresh.p, st.p, 0, size, 0) == 0;
@@ -215,10 +227,8 @@ struct LibvirtBackend::Impl {
             virStorageVolDelete(fresh.p, 0);
             throw Error(where() + ": uploading " + a.path.string() + " failed: " + e);
         }
-        Volume marker(virStorageVolCreateXML(p, vol_xml(done_name, 0).c_str(), 0));
-        char* path = virStorageVolGetPath(fresh.p);
-        *remote_path = path ? path : "";
-        free(path);
+        Volume marker(virStorageVolCreateXML(p, volume_xml(done_name, 0).c_str(), 0));
+        *remote_path = volume_path(fresh.p);
         return size;
     }
 
@@ -228,7 +238,7 @@ struct LibvirtBackend::Impl {
             std::lock_guard<std::mutex> lock(mu);
             if (auto it = remote.find(local.string()); it != remote.end()) return it->second;
         }
-        Pool p(pool());
+        Pool p(pool(true));
         std::string path;
         upload(p.p, {local, ""}, &path);
         std::lock_guard<std::mutex> lock(mu);
@@ -295,7 +305,8 @@ void LibvirtBackend::check_machine(const std::vector<DeviceSpec>& devices) {
     free(x);
     const auto disk = caps.find("<disk supported='yes'>");
     const std::string disks = disk == std::string::npos ? "" : caps.substr(disk, caps.find("</disk>", disk) - disk);
-    for (const auto& comp : describe_machine(devices).components) {
+    const Machine m = describe_machine(devices);
+    for (const auto& comp : m.components) {
         const char* bus = comp.attach == Attach::sata ? "sata" : comp.attach == Attach::scsi ? "scsi"
                         : comp.attach == Attach::virtio_blk ? "virtio" : nullptr;
         if (bus && disks.find(std::string("<value>") + bus + "</value>") == std::string::npos)
@@ -307,10 +318,10 @@ void LibvirtBackend::check_machine(const std::vector<DeviceSpec>& devices) {
     BootRequest probe;
     probe.hardware = devices;
     DomainSpec d;
-    d.name = name_prefix() + std::to_string(::getpid()) + "-check-" + std::to_string(impl_->serial++);
+    d.name = domain_name("check-" + std::to_string(impl_->serial++));
     d.type = type;
     d.kernel = d.initrd = std::string(kPoolDir) + "/none";
-    for (const auto& comp : describe_machine(devices).components)
+    for (const auto& comp : m.components)
         for (const auto& id : comp.disks) d.disks[id] = std::string(kPoolDir) + "/" + id + ".img";
     Domain dom(virDomainDefineXMLFlags(c, domain_xml(probe, d).c_str(), VIR_DOMAIN_DEFINE_VALIDATE));
     if (!dom) {
@@ -323,7 +334,7 @@ void LibvirtBackend::check_machine(const std::vector<DeviceSpec>& devices) {
 
 std::uint64_t LibvirtBackend::prepare(const std::vector<Artifact>& files,
                                       const std::function<void(const std::string&)>& say) {
-    Pool p(impl_->pool());
+    Pool p(impl_->pool(true));
     impl_->sweep(p.p);
     std::uint64_t bytes = 0;
     for (const auto& f : files) {
@@ -351,7 +362,7 @@ BootOutcome LibvirtBackend::boot(const BootRequest& r, const std::atomic<bool>& 
     DomainSpec d;
     try {
         c = impl_->connection();
-        d.name = name_prefix() + std::to_string(::getpid()) + "-" + std::to_string(impl_->serial++);
+        d.name = domain_name(std::to_string(impl_->serial++));
         d.type = impl_->kvm() && !r.flags.deterministic ? "kvm" : "qemu";
         d.kernel = impl_->remote_path(r.kernel.image);
         d.initrd = impl_->remote_path(r.initrd.path);
@@ -379,15 +390,10 @@ BootOutcome LibvirtBackend::boot(const BootRequest& r, const std::atomic<bool>& 
         for (const auto& comp : describe_machine(r.hardware).components)
             for (const auto& disk : comp.disks) {
                 const std::string n = d.name + "-" + disk + ".img";
-                const std::string xml = "<volume><name>" + n + "</name><capacity unit='bytes'>" +
-                                        std::to_string(kDiskBytes) +
-                                        "</capacity><allocation>0</allocation><target><format type='raw'/></target></volume>";
-                Volume v(virStorageVolCreateXML(p.p, xml.c_str(), 0));
+                Volume v(virStorageVolCreateXML(p.p, volume_xml(n, kDiskBytes).c_str(), 0));
                 if (!v) throw Error("cannot create disk volume " + n + ": " + last_error());
                 scratch.push_back(n);
-                char* path = virStorageVolGetPath(v.p);
-                d.disks[disk] = path ? path : "";
-                free(path);
+                d.disks[disk] = volume_path(v.p);
             }
         o.start.domain_xml = domain_xml(r, d);
     } catch (const Error& e) {

@@ -46,7 +46,7 @@ std::vector<std::string> device_args(const Machine& m, const fs::path& disk_dir)
     auto drive = [&](const std::string& disk) {
         fs::path f = disk_dir / (disk + ".img");
         std::ofstream(f).close();
-        fs::resize_file(f, 64u << 20); // sparse: no disk space used
+        fs::resize_file(f, kDiskBytes); // sparse: no disk space used
         a.insert(a.end(), {"-drive", "if=none,id=" + disk + ",file=" + qemu_path(f) + ",format=raw"});
     };
     for (const auto& c : m.components) {
@@ -107,7 +107,7 @@ std::string QemuBackend::version() {
 HostReport QemuBackend::probe() {
     HostReport h;
     h.hostname = hostname();
-    h.emulator_version = qemu_version();
+    h.emulator_version = version();
     h.reachable = !h.emulator_version.empty();
     if (!h.reachable) h.error = std::string(kQemu) + " is not installed (apt-get install qemu-system-x86)";
     h.cpus = static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
