@@ -116,7 +116,18 @@ bool MainWindow::openDatabase(const QString& path) {
         return false;
     }
     try {
-        auto s = std::make_unique<store::Store>(path.toStdString());
+        std::unique_ptr<store::Store> s;
+        try {
+            s = std::make_unique<store::Store>(path.toStdString());
+        } catch (const std::exception& first) {
+            // A database we may read but not write (read-only media, another user's file) is
+            // still worth browsing; if it cannot be read either, the first error is the one shown.
+            try {
+                s = std::make_unique<store::Store>(path.toStdString(), store::Store::Access::Read);
+            } catch (const std::exception&) {
+                throw Error(first.what());
+            }
+        }
         store_ = std::move(s);
         path_ = path;
     } catch (const std::exception& e) {

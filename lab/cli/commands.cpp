@@ -30,8 +30,12 @@
 namespace bootlab::cli {
 namespace {
 
-store::Store open_store(const Common& c) {
-    return store::Store(c.db.empty() ? store::Store::default_path() : std::filesystem::path(c.db));
+// Commands that only look open the database read-only: they work on a file they may not write,
+// and cannot create an empty database by mistake.
+store::Store open_store(const Common& c,
+                        store::Store::Access access = store::Store::Access::ReadWrite) {
+    return store::Store(c.db.empty() ? store::Store::default_path() : std::filesystem::path(c.db),
+                        access);
 }
 
 void warn(const std::string& msg) {
@@ -86,7 +90,7 @@ int cmd_import(const Common& c, const std::vector<std::string>& files, const std
 }
 
 int cmd_runs(const Common& c, bool json) {
-    store::Store store = open_store(c);
+    store::Store store = open_store(c, store::Store::Access::Read);
     auto runs = store.runs();
     if (json) {
         nlohmann::json a = nlohmann::json::array();
@@ -99,7 +103,7 @@ int cmd_runs(const Common& c, bool json) {
 }
 
 int cmd_show(const Common& c, std::int64_t run, bool json, std::size_t limit) {
-    store::Store store = open_store(c);
+    store::Store store = open_store(c, store::Store::Access::Read);
     store::RunInfo info = store.require_run(run);
     model::Boot boot = store.load_boot(run);
     if (json)
@@ -131,7 +135,7 @@ void write_atomically(const std::string& out, const std::function<void(std::ostr
 } // namespace
 
 int cmd_export(const Common& c, const ExportCommand& e) {
-    store::Store store = open_store(c);
+    store::Store store = open_store(c, store::Store::Access::Read);
     if (e.format == "runs") { // a run set: a baseline for `bootlab check`
         check::RunSet set;
         if (!e.select.empty()) set = check::select_runs(store, e.select);
@@ -296,7 +300,7 @@ int cmd_run(const Common& c, const RunCommand& rc) {
 }
 
 int cmd_report(const Common& c, std::int64_t experiment, const std::string& out) {
-    store::Store store = open_store(c);
+    store::Store store = open_store(c, store::Store::Access::Read);
     report::ExperimentSummary sum = report::summarize(store, experiment);
     if (sum.runs.empty()) throw Error("experiment " + std::to_string(experiment) + ": no such experiment in the database");
     write_atomically(out, [&](std::ostream& o) { report::write_experiment_html(o, store, sum, environment("")); });
@@ -412,7 +416,7 @@ int cmd_kernel_build(const std::string& series, int jobs, bool force) {
 }
 
 int cmd_log(const Common& c, std::int64_t run) {
-    store::Store store = open_store(c);
+    store::Store store = open_store(c, store::Store::Access::Read);
     store.require_run(run);
     store.read_log(run, [](std::string_view chunk) { std::cout.write(chunk.data(), static_cast<std::streamsize>(chunk.size())); });
     return 0;

@@ -2,16 +2,81 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
+
 namespace bootlab::store {
 
+namespace {
+
+// file: URI for a path (sqlite3_open_v2 with SQLITE_OPEN_URI): '?', '#' and '%' escaped.
+std::string file_uri(const std::string& path, std::string_view query) {
+    std::string uri = "file:";
+    for (char c : path) {
+        if (c == '?' || c == '#' || c == '%') {
+            char hex[4];
+            std::snprintf(hex, sizeof hex, "%%%02X", static_cast<unsigned char>(c));
+            uri += hex;
+        } else {
+            uri += c;
+        }
+    }
+    uri += '?';
+    uri += query;
+    return uri;
+}
+
+} // namespace
+
+std::string describe_sqlite_error(const std::string& path, int code, std::string_view msg) {
+    std::string m(msg);
+    switch (code & 0xff) {
+    case SQLITE_NOTADB:
+        return path + ": not a bootlab database, nor any SQLite file (" + m +
+               "): is this the file you meant?";
+    case SQLITE_CORRUPT:
+        return path + ": the database file is damaged (" + m + "); restore it from a backup, or " +
+               "salvage what is left with `sqlite3 " + path + " .recover | sqlite3 NEW.db`";
+    case SQLITE_FULL:
+        return path + ": the disk is full (" + m + "); nothing of this write was stored: free " +
+               "space and run the command again";
+    case SQLITE_READONLY:
+        return path + ": the database is read-only here (" + m + "); reading it works, writing " +
+               "needs write access to the file and its directory";
+    case SQLITE_BUSY:
+        return path + ": the database stayed locked by another process for 10 s (" + m + ")";
+    case SQLITE_IOERR:
+        return path + ": I/O error (" + m + "); check the disk (full, removed, failing?)";
+    case SQLITE_CANTOPEN:
+        return path + ": cannot open database (" + m + ")";
+    default:
+        return path + ": " + m;
+    }
+}
+
 Db::Db(const std::string& path, Mode mode) : path_(path) {
-    int flags = mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY
-                                       : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
-    if (sqlite3_open_v2(path.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
-        std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+    auto open = [&](const std::string& name, int flags) {
         sqlite3_close(db_);
         db_ = nullptr;
-        throw Error(path + ": cannot open database: " + msg);
+        return sqlite3_open_v2(name.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr);
+    };
+    int rc;
+    if (mode == Mode::ReadOnly) {
+        rc = open(path, SQLITE_OPEN_READONLY);
+        // A WAL database in a directory we cannot write, without its -shm file: SQLite cannot
+        // set up shared memory. Nobody can be writing it then (no -wal), so read it as the
+        // immutable file it is.
+        if (rc == SQLITE_OK && sqlite3_exec(db_, "SELECT count(*) FROM sqlite_schema", nullptr,
+                                            nullptr, nullptr) == SQLITE_CANTOPEN)
+            rc = open(file_uri(path, "immutable=1"), SQLITE_OPEN_READONLY | SQLITE_OPEN_URI);
+    } else {
+        rc = open(path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+    }
+    if (rc != SQLITE_OK) {
+        std::string msg = db_ ? sqlite3_errmsg(db_) : "out of memory";
+        int code = db_ ? sqlite3_extended_errcode(db_) : rc;
+        sqlite3_close(db_);
+        db_ = nullptr;
+        throw Error(describe_sqlite_error(path, code, msg));
     }
     sqlite3_busy_timeout(db_, 10000); // the GUI and a batch run may share a database
     sqlite3_extended_result_codes(db_, 1);
@@ -20,18 +85,21 @@ Db::Db(const std::string& path, Mode mode) : path_(path) {
 Db::~Db() { sqlite3_close_v2(db_); }
 
 void Db::fail(std::string_view what) const {
-    throw Error(path_ + ": " + std::string(what) + ": " + sqlite3_errmsg(db_));
+    throw Error(describe_sqlite_error(path_, sqlite3_extended_errcode(db_),
+                                      std::string(what) + ": " + sqlite3_errmsg(db_)));
 }
 
 void Db::exec(std::string_view sql) {
     std::string s(sql);
     char* err = nullptr;
-    if (sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+    if (int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err); rc != SQLITE_OK) {
         std::string msg = err ? err : sqlite3_errmsg(db_);
         sqlite3_free(err);
-        throw Error(path_ + ": " + msg);
+        throw Error(describe_sqlite_error(path_, sqlite3_extended_errcode(db_), msg));
     }
 }
+
+bool Db::read_only() const { return sqlite3_db_readonly(db_, "main") == 1; }
 
 std::int64_t Db::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
 

@@ -54,6 +54,10 @@ private:
     sqlite3_stmt* s_ = nullptr;
 };
 
+// "PATH: what went wrong and what to do": a damaged file, a full disk, a read-only database and
+// a lock held too long each get their own words (code: SQLite's extended result code).
+std::string describe_sqlite_error(const std::string& path, int code, std::string_view msg);
+
 class Db {
 public:
     enum class Mode { ReadWriteCreate, ReadOnly };
@@ -66,6 +70,7 @@ public:
     std::int64_t last_insert_rowid() const;
     sqlite3* handle() { return db_; }
     const std::string& path() const { return path_; }
+    bool read_only() const;
     [[noreturn]] void fail(std::string_view what) const;
 
 private:

@@ -4,6 +4,7 @@
 #include "store/zstd_codec.h"
 
 #include <cstdlib>
+#include <unistd.h>
 
 namespace bootlab::store {
 namespace {
@@ -11,13 +12,35 @@ namespace {
 constexpr std::int64_t kApplicationId = 0x626f6f74; // "boot": marks a file as ours
 constexpr std::size_t kChunkBytes = 1 << 20;
 
-std::filesystem::path prepare_path(const std::filesystem::path& path) {
-    if (path.has_parent_path()) {
-        std::error_code ec;
+// Whether this process may change the file: write access to it and to its directory (for the
+// -wal and -shm files). access(2) also says no on a read-only mount, even to root.
+bool may_write(const std::filesystem::path& path) {
+    std::filesystem::path dir = path.has_parent_path() ? path.parent_path() : ".";
+    return ::access(path.c_str(), W_OK) == 0 && ::access(dir.c_str(), W_OK) == 0;
+}
+
+// How to open `path` for `access`, checked before SQLite is asked, so that each case gets its own
+// words: a reader meets no file; a writer meets a file it cannot write.
+Db::Mode open_mode(const std::filesystem::path& path, Store::Access access) {
+    std::error_code ec;
+    const bool exists = std::filesystem::exists(path, ec);
+    if (exists && std::filesystem::is_directory(path, ec))
+        throw Error(path.string() + ": is a directory, not a database file");
+    if (access == Store::Access::Read) {
+        if (!exists)
+            throw Error(path.string() + ": no such database (nothing stored yet: `bootlab run` " +
+                        "or `bootlab import` creates it)");
+        return may_write(path) ? Db::Mode::ReadWriteCreate : Db::Mode::ReadOnly;
+    }
+    if (exists && !may_write(path))
+        throw Error(path.string() + ": the database is read-only here (no write access to the " +
+                    "file or its directory); commands that only read (runs, show, log, export, " +
+                    "report) still work");
+    if (!exists && path.has_parent_path()) {
         std::filesystem::create_directories(path.parent_path(), ec);
         if (ec) throw Error(path.string() + ": cannot create directory: " + ec.message());
     }
-    return path;
+    return Db::Mode::ReadWriteCreate;
 }
 
 std::int64_t scalar(Db& db, std::string_view sql) {
@@ -82,20 +105,21 @@ RunInfo read_run_row(const Stmt& s) {
 
 } // namespace
 
-Store::Store(const std::filesystem::path& path)
-    : db_(prepare_path(path).string(), Db::Mode::ReadWriteCreate) {
-    try {
-        // The first statement that reads the file finds out whether it is SQLite at all.
-        std::int64_t app = scalar(db_, "PRAGMA application_id");
-        std::int64_t tables = scalar(db_, "SELECT count(*) FROM sqlite_schema");
-        if (app != kApplicationId && tables > 0)
-            throw Error(path.string() + ": not a bootlab database (it has other tables)");
-    } catch (const Error& e) {
-        std::string what = e.what();
-        if (what.find("not a bootlab database") != std::string::npos) throw;
-        throw Error(path.string() + ": not a bootlab database (" +
-                    what.substr(what.rfind(": ") + 2) + ")");
+Store::Store(const std::filesystem::path& path, Access access)
+    : db_(path.string(), open_mode(path, access)) {
+    if (db_.read_only()) {
+        check_ours();
+        const int current = schema_version();
+        if (current < latest_version())
+            throw Error(path.string() + ": database schema version " + std::to_string(current) +
+                        " is older than this bootlab's (" + std::to_string(latest_version()) +
+                        ") and the file is read-only here: upgrade it where it can be written");
+        check_not_newer(current);
+        return;
     }
+    // WAL lets readers (the GUI, `runs`) work while a run writes. The mode is stored in the
+    // file, so this only writes on the first open; later opens find it set.
+    check_ours(); // before anything is written: never change a file that is not ours
     db_.exec("PRAGMA journal_mode = WAL");
     db_.exec("PRAGMA synchronous = NORMAL"); // WAL + NORMAL: durable at checkpoints, never corrupt
     db_.exec("PRAGMA foreign_keys = ON");
@@ -121,15 +145,31 @@ int Store::schema_version() { return static_cast<int>(scalar(db_, "PRAGMA user_v
 
 std::int64_t Store::data_version() { return scalar(db_, "PRAGMA data_version"); }
 
-void Store::migrate() {
-    const int current = schema_version();
+void Store::check_ours() {
+    std::int64_t app = scalar(db_, "PRAGMA application_id");
+    std::int64_t tables = scalar(db_, "SELECT count(*) FROM sqlite_schema");
+    if (app != kApplicationId && tables > 0)
+        throw Error(db_.path() + ": not a bootlab database (it has other tables)");
+}
+
+void Store::check_not_newer(int current) {
     const int latest = latest_version();
     if (current > latest)
         throw Error(db_.path() + ": database schema version " + std::to_string(current) +
                     " is newer than this bootlab understands (" + std::to_string(latest) +
                     "); use a newer bootlab");
-    if (current == latest) return;
+}
+
+void Store::migrate() {
+    // Everything is read inside the write transaction: processes opening a new database at
+    // once (`import & import & runs`) queue on BEGIN IMMEDIATE, and only the first one finds
+    // version 0 and creates the schema; the others find it done.
     Transaction tx(db_);
+    check_ours();
+    const int current = schema_version();
+    check_not_newer(current);
+    const int latest = latest_version();
+    if (current == latest) return; // the transaction rolls back: nothing was written
     if (current == 0) {
         // A new database gets the documented schema in one piece.
         db_.exec(embedded_schema());

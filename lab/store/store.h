@@ -104,9 +104,14 @@ private:
 
 class Store {
 public:
-    // Opens (creating it and its directory if needed) and migrates. Throws bootlab::Error
-    // naming the file if it is not a bootlab database or is newer than this program.
-    explicit Store(const std::filesystem::path& path);
+    // ReadWrite opens (creating it and its directory if needed) and migrates. Read is for
+    // commands that only look: the file must exist; it is opened read-only where this process
+    // cannot write it (read-only media, another user's file), else as ReadWrite (so a reader
+    // that meets a database being created waits for its schema instead of failing).
+    // Throws bootlab::Error naming the file if it is missing (Read), damaged, not a bootlab
+    // database, or of another schema version than this program can use.
+    enum class Access { ReadWrite, Read };
+    explicit Store(const std::filesystem::path& path, Access access = Access::ReadWrite);
     ~Store();
     // $BOOTLAB_DB, else $XDG_DATA_HOME/bootlab/bootlab.db, else ~/.local/share/bootlab/bootlab.db
     static std::filesystem::path default_path();
@@ -135,6 +140,8 @@ public:
 private:
     friend class RunWriter;
     void migrate();
+    void check_ours();
+    void check_not_newer(int current);
     void write_boot(std::int64_t run_id, const model::Boot& boot, int parser_version,
                     std::int64_t log_bytes, std::string_view status, std::string_view error);
     std::optional<std::int64_t> kernel_for(std::int64_t run_id, const model::Boot& boot);
