@@ -146,9 +146,12 @@ int Store::schema_version() { return static_cast<int>(scalar(db_, "PRAGMA user_v
 std::int64_t Store::data_version() { return scalar(db_, "PRAGMA data_version"); }
 
 void Store::check_ours() {
-    std::int64_t app = scalar(db_, "PRAGMA application_id");
-    std::int64_t tables = scalar(db_, "SELECT count(*) FROM sqlite_schema");
-    if (app != kApplicationId && tables > 0)
+    // One statement, so one snapshot: read apart, a schema committed in between by another
+    // process would look like someone else's tables without our mark.
+    Stmt s(db_, "SELECT (SELECT application_id FROM pragma_application_id), "
+                "(SELECT count(*) FROM sqlite_schema)");
+    s.step();
+    if (s.int64(0) != kApplicationId && s.int64(1) > 0)
         throw Error(db_.path() + ": not a bootlab database (it has other tables)");
 }
 
