@@ -23,7 +23,8 @@ packages=(
   libvirt-clients iproute2                 # tests: virsh, test hosts in network namespaces
   make bc bison flex libelf-dev patch xz-utils  # patched kernels: building linux-source-6.1
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev  # bootlab-gui: Qt6 Widgets + Charts
-  libgtest-dev libxml2-utils sqlite3       # tests: GoogleTest, xmllint, sqlite3 shell
+  libgtest-dev libxml2-utils sqlite3 jq    # tests: GoogleTest, xmllint, sqlite3 shell, jq
+  clang libclang-rt-14-dev                 # tests: libFuzzer targets (tests/fuzz)
   xvfb xauth fonts-dejavu-core             # tests: the GUI's screenshots under Xvfb
 )
 

@@ -1,6 +1,7 @@
 #include "check/run_set.h"
 
 #include "common/error.h"
+#include "common/json_dump.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -143,7 +144,9 @@ void write_run_set(std::ostream& out, const RunSet& set) {
         j["spans"] = r.spans;
         runs.push_back(j);
     }
-    out << json{{"format", "bootlab-runs"}, {"version", 1}, {"description", set.description}, {"runs", runs}}.dump(1)
+    out << json_dump(json{{"format", "bootlab-runs"}, {"version", 1}, {"description", set.description},
+                          {"runs", runs}},
+                     1)
         << "\n";
 }
 

@@ -1,6 +1,8 @@
 #include "cli/commands.h"
 
+#include "common/atomic_file.h"
 #include "common/error.h"
+#include "common/json_dump.h"
 #include "check/gate.h"
 #include "check/run_set.h"
 #include "ingest/ingest.h"
@@ -95,7 +97,7 @@ int cmd_runs(const Common& c, bool json) {
     if (json) {
         nlohmann::json a = nlohmann::json::array();
         for (const auto& r : runs) a.push_back(report::run_json(r));
-        std::cout << a.dump(2) << "\n";
+        std::cout << json_dump(a, 2) << "\n";
     } else {
         report::print_runs(std::cout, runs);
     }
@@ -107,32 +109,12 @@ int cmd_show(const Common& c, std::int64_t run, bool json, std::size_t limit) {
     store::RunInfo info = store.require_run(run);
     model::Boot boot = store.load_boot(run);
     if (json)
-        std::cout << report::show_json(info, boot, limit).dump(2) << "\n";
+        std::cout << json_dump(report::show_json(info, boot, limit), 2) << "\n";
     else
         report::print_blame(std::cout, info, boot, limit);
     return 0;
 }
 
-namespace {
-// Writes beside the target and renames: a failed write never leaves half a file. "-" is stdout.
-void write_atomically(const std::string& out, const std::function<void(std::ostream&)>& write) {
-    if (out == "-") {
-        write(std::cout);
-        return;
-    }
-    std::filesystem::path p(out);
-    if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path());
-    std::string tmp = out + ".tmp";
-    {
-        std::ofstream o(tmp, std::ios::binary | std::ios::trunc);
-        if (!o) throw Error(out + ": cannot write: " + std::strerror(errno));
-        write(o);
-        o.flush();
-        if (!o) throw Error(out + ": write failed");
-    }
-    std::filesystem::rename(tmp, out);
-}
-} // namespace
 
 int cmd_export(const Common& c, const ExportCommand& e) {
     store::Store store = open_store(c, store::Store::Access::Read);
@@ -476,7 +458,7 @@ int cmd_hosts(const HostOptions& h, bool json) {
                   << "; slots " << free_slots << " free of " << spec.jobs << " (" << r.running << " bootlab boot"
                   << (r.running == 1 ? "" : "s") << " running)\n";
     }
-    if (json) std::cout << list.dump(2) << "\n";
+    if (json) std::cout << json_dump(list, 2) << "\n";
     return unreachable ? 1 : 0;
 }
 

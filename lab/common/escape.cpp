@@ -1,8 +1,13 @@
 #include "common/escape.h"
 
+#include "common/text.h"
+
 namespace bootlab {
 
-std::string xml_escape(std::string_view s) {
+std::string xml_escape(std::string_view raw) {
+    // XML 1.0 forbids most control characters even as references, and the file must be UTF-8
+    const std::string cleaned = is_clean_text(raw) ? std::string() : clean_text(raw);
+    const std::string_view s = cleaned.empty() ? raw : cleaned;
     std::string out;
     out.reserve(s.size());
     for (char c : s) {
@@ -13,8 +18,6 @@ std::string xml_escape(std::string_view s) {
         case '"': out += "&quot;"; break;
         case '\'': out += "&#39;"; break;
         default:
-            // XML 1.0 forbids most control characters even as references: drop them.
-            if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') break;
             out += c;
         }
     }
@@ -23,8 +26,10 @@ std::string xml_escape(std::string_view s) {
 
 std::string csv_field(std::string_view s) {
     std::string v(s);
-    // A cell starting with = + - @ is a formula to spreadsheets: a log could carry one.
-    if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@')) {
+    // A cell starting with = + - @ is a formula to spreadsheets: a log could carry one. So is
+    // one starting with tab or CR (OWASP's list): spreadsheets skip them and read on.
+    if (!v.empty() && (v[0] == '=' || v[0] == '+' || v[0] == '-' || v[0] == '@' || v[0] == '\t' ||
+                       v[0] == '\r')) {
         bool number = v.size() > 1 && v[0] == '-' &&
                       v.find_first_not_of("0123456789", 1) == std::string::npos;
         if (!number) v = "'" + v;

@@ -9,6 +9,10 @@ namespace bootlab::log {
 
 using Micros = std::int64_t;
 inline constexpr Micros kNoTime = std::numeric_limits<Micros>::min();
+// Nothing in a boot log lasts longer or happens later than this (about 116 days). A bigger
+// duration or timestamp is corruption: the line is unusable, and sums of durations that are
+// each below it cannot overflow 64 bits for fewer than 900,000 spans (metrics saturate beyond).
+inline constexpr Micros kMaxMicros = 10'000'000'000'000;
 
 enum class EventKind : std::uint8_t {
     CallStart,     // calling  fn+0x0/0x2c [mod] @ pid        (cookie >= 0: async cookie)

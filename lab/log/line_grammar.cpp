@@ -84,18 +84,26 @@ bool take_module(Cursor& c, Event* e) {
     return true;
 }
 
+// A duration: a number of `unit` microseconds, never negative, never beyond kMaxMicros.
+bool take_duration(Cursor& c, std::int64_t unit, Micros* out) {
+    std::int64_t n = 0;
+    if (!c.take_int(&n) || n < 0 || n > kMaxMicros / unit) return false;
+    *out = n * unit;
+    return true;
+}
+
+// A pid: a task number is never negative.
+bool take_pid(Cursor& c, std::int64_t* pid) { return c.take_int(pid) && *pid >= 0; }
+
 // "after N usecs" / "after N usec" / "after N msecs"
 bool take_after(Cursor& c, Event* e) {
+    if (!c.take("after ")) return false;
+    Cursor number = c;
     std::int64_t n = 0;
-    if (!c.take("after ") || !c.take_int(&n) || n < 0) return false;
-    if (c.take(" usec")) {
-        e->duration = n;
-    } else if (c.take(" msec")) {
-        e->duration = n * 1000;
-    } else {
-        return false;
-    }
-    return true;
+    if (!c.take_int(&n)) return false;
+    if (c.take(" usec")) return take_duration(number, 1, &e->duration);
+    if (c.take(" msec")) return take_duration(number, 1000, &e->duration);
+    return false;
 }
 
 Match fail() { return Match::Unusable; }
@@ -106,7 +114,7 @@ Match call_start(Cursor c, Event* e, EventKind kind) {
     auto sym = c.word();
     if (sym.empty()) return fail();
     split_symbol(sym, e);
-    if (!take_module(c, e) || !c.take(" @ ") || !c.take_int(&e->pid)) return fail();
+    if (!take_module(c, e) || !c.take(" @ ") || !take_pid(c, &e->pid)) return fail();
     e->kind = kind;
     return Match::Event;
 }
@@ -139,9 +147,7 @@ Match pci_quirk(Cursor c, Event* e) {
     if (took == std::string_view::npos || c.s.find(' ') != took) return Match::None;
     split_symbol(c.s.substr(0, took), e);
     c.s.remove_prefix(took + 6);
-    std::int64_t n = 0;
-    if (!c.take_int(&n) || !c.take(" usecs")) return fail();
-    e->duration = n;
+    if (!take_duration(c, 1, &e->duration) || !c.take(" usecs")) return fail();
     e->kind = EventKind::QuirkEnd;
     return Match::Event;
 }
@@ -154,8 +160,8 @@ Match bootlab_line(Cursor c, Event* e) {
     c.skip_spaces();
     e->name = name;
     if (Cursor d = c; d.take("after ")) {
-        std::int64_t n = 0;
-        if (d.take_int(&n) && d.take(" usecs")) {
+        Micros n = 0;
+        if (take_duration(d, 1, &n) && d.take(" usecs")) {
             e->duration = n;
             d.take(":");
             d.skip_spaces();
@@ -204,12 +210,12 @@ Match parse_message(std::string_view msg, Event* e) {
         return Match::None;
     case 'a':
         if (c.take("async_waiting @ ")) {
-            if (!c.take_int(&e->pid)) return fail();
+            if (!take_pid(c, &e->pid)) return fail();
             e->kind = EventKind::WaitStart;
             return Match::Event;
         }
         if (c.take("async_continuing @ ")) {
-            if (!c.take_int(&e->pid) || !c.take(" ") || !take_after(c, e)) return fail();
+            if (!take_pid(c, &e->pid) || !c.take(" ") || !take_after(c, e)) return fail();
             e->kind = EventKind::WaitEnd;
             return Match::Event;
         }

@@ -2,6 +2,8 @@
 
 #include "log/line_grammar.h"
 
+#include "common/text.h"
+
 #include <cstring>
 
 namespace bootlab::log {
@@ -86,6 +88,7 @@ Micros parse_timestamp(std::string_view s, std::size_t pos, std::size_t* end) {
     while (i < s.size() && is_digit(s[i]) && i - f0 < 9) frac = frac * 10 + (s[i++] - '0');
     std::size_t nfrac = i - f0;
     if (nfrac == 0 || i >= s.size() || s[i] != ']') return kNoTime;
+    if (sec > kMaxMicros / 1000000) return kNoTime; // no boot runs for centuries
     for (; nfrac < 6; ++nfrac) frac *= 10; // "[1.5]" is 1.500000 s
     for (; nfrac > 6; --nfrac) frac /= 10; // nanoseconds in, microseconds out
     *end = i + 1;
@@ -190,6 +193,12 @@ void LogParser::segment(std::string_view seg) {
     if (msg_start < seg.size()) record(seg.substr(msg_start), time);
 }
 
+void LogParser::clean(std::string_view& field, std::string& buffer) {
+    if (is_clean_text(field)) return;
+    buffer = clean_text(field);
+    field = buffer;
+}
+
 void LogParser::record(std::string_view msg, Micros time) {
     Event& e = event_;
     e = Event{};
@@ -202,6 +211,11 @@ void LogParser::record(std::string_view msg, Micros time) {
             stats_.unusable_lines.push_back(stats_.lines);
         return;
     case Match::Event:
+        // What an event carries as text is clean UTF-8 (common/text.h); a line only gets
+        // copied when it is not, which a real log almost never is.
+        clean(e.name, clean_[0]);
+        clean(e.module, clean_[1]);
+        clean(e.text, clean_[2]);
         e.time = time;
         e.line = stats_.lines;
         ++stats_.events;

@@ -38,12 +38,14 @@ private:
     void physical_line(std::string_view line);
     void segment(std::string_view seg);
     void record(std::string_view msg, Micros time);
+    static void clean(std::string_view& field, std::string& buffer);
 
     Sink sink_;
     std::string carry_;   // start of a line whose newline has not arrived yet
     std::string scratch_; // a line with its escape sequences removed
     ParseStats stats_;
     Event event_;
+    std::string clean_[3]; // name, module and text of event_ where they had to be cleaned
 };
 
 // If s[pos] starts a printk timestamp "[   12.345678]", returns its value and sets *end to the

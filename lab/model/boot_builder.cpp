@@ -87,11 +87,17 @@ void BootBuilder::on_event(const log::Event& e) {
         if (auto it = open_wait_.find(e.pid); it != open_wait_.end()) {
             boot_.waits[it->second].duration = e.duration;
             open_wait_.erase(it);
+        } else if (t - e.duration < 0) {
+            reject(e); // waited longer than the boot has run
         } else {
             boot_.waits.push_back(Wait{e.pid, t - e.duration, e.duration});
         }
         break;
     case EventKind::Probe: {
+        if (t - e.duration < 0) { // probed for longer than the boot has run
+            reject(e);
+            break;
+        }
         DeviceCall c;
         c.kind = CallKind::Probe;
         c.device = e.name;
@@ -159,6 +165,11 @@ void BootBuilder::on_event(const log::Event& e) {
     }
 }
 
+void BootBuilder::reject(const log::Event& e) {
+    ++rejected_;
+    if (rejected_lines_.size() < kMaxRejectedExamples) rejected_lines_.push_back(e.line);
+}
+
 void BootBuilder::call_start(const log::Event& e, Micros t) {
     Span s;
     s.seq = static_cast<std::int64_t>(boot_.spans.size());
@@ -168,6 +179,12 @@ void BootBuilder::call_start(const log::Event& e, Micros t) {
     s.start = t;
     s.line = e.line;
     if (e.cookie >= 0) {
+        // The kernel numbers cookies from one counter: a second `calling` with a cookie already
+        // seen is not a second span.
+        if (!seen_cookies_.insert(e.cookie).second) {
+            reject(e);
+            return;
+        }
         s.kind = SpanKind::Async;
         s.cookie = e.cookie;
         open_async_[e.cookie] = boot_.spans.size();
@@ -193,6 +210,10 @@ void BootBuilder::call_end(const log::Event& e, Micros /*t*/) {
         it->second.pop_back();
     }
     Span& s = boot_.spans[idx];
+    if (s.start > log::kMaxMicros - e.duration) { // would end beyond any boot (end-to-end clock)
+        reject(e);
+        return;
+    }
     s.duration = e.duration;
     if (e.has_ret) s.ret = e.ret;
     // Without printk timestamps the only clock is the durations: lay spans end to end.
@@ -228,8 +249,15 @@ Boot BootBuilder::finish(const log::ParseStats& stats) {
     tie_probes();
     boot_.lines = stats.lines;
     boot_.bytes = stats.bytes;
-    boot_.unusable_lines = stats.unusable;
+    // Lines the grammar could not read, and lines it read whose values cannot be (rejected):
+    // both are unusable, reported with their line numbers, first ones first.
+    boot_.unusable_lines = stats.unusable + rejected_;
     boot_.unusable_examples = stats.unusable_lines;
+    boot_.unusable_examples.insert(boot_.unusable_examples.end(), rejected_lines_.begin(),
+                                   rejected_lines_.end());
+    std::sort(boot_.unusable_examples.begin(), boot_.unusable_examples.end());
+    if (boot_.unusable_examples.size() > kMaxRejectedExamples)
+        boot_.unusable_examples.resize(kMaxRejectedExamples);
     boot_.metrics = compute_metrics(boot_);
     return std::move(boot_);
 }

@@ -9,6 +9,7 @@
 
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -29,6 +30,10 @@ private:
     void call_start(const log::Event& e, Micros t);
     void call_end(const log::Event& e, Micros t);
     void tie_probes();
+    // A line that parsed but whose values cannot be true (a probe longer than the boot so far,
+    // a cookie seen twice): counted as unusable instead of stored.
+    void reject(const log::Event& e);
+    static constexpr std::size_t kMaxRejectedExamples = 10;
 
     struct StringHash {
         using is_transparent = void;
@@ -42,6 +47,9 @@ private:
     OpenByName open_sync_;     // "module:function" -> open spans, oldest first
     std::unordered_map<std::int64_t, std::size_t> open_async_; // cookie -> span
     std::unordered_map<std::int64_t, std::size_t> open_wait_;  // pid -> wait
+    std::unordered_set<std::int64_t> seen_cookies_;
+    std::uint64_t rejected_ = 0;
+    std::vector<std::uint64_t> rejected_lines_;
     OpenByName open_quirk_;    // "device:function" -> open quirks
     std::string key_;
     bool in_dump_ = false;

@@ -1,9 +1,18 @@
 #include "model/metrics.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 namespace bootlab::model {
+namespace {
+
+// Totals saturate: each duration is below log::kMaxMicros, but a hostile log can hold millions.
+void add_to(Micros& total, Micros d) {
+    if (__builtin_add_overflow(total, d, &total)) total = std::numeric_limits<Micros>::max();
+}
+
+} // namespace
 
 std::optional<Micros> marker_time(const Boot& boot, std::string_view name) {
     for (const Marker& m : boot.markers)
@@ -26,16 +35,16 @@ Metrics compute_metrics(const Boot& boot) {
         }
         m.last_initcall_end = std::max(m.last_initcall_end.value_or(s.end()), s.end());
         if (s.kind == SpanKind::Sync) {
-            m.initcall_total += *s.duration;
-            sync_by_pid[s.pid] += *s.duration;
+            add_to(m.initcall_total, *s.duration);
+            add_to(sync_by_pid[s.pid], *s.duration);
         } else {
-            m.async_total += *s.duration;
+            add_to(m.async_total, *s.duration);
         }
     }
     // The boot thread is pid 1: time it sat in async_synchronize_*() is time async work
     // failed to hide.
     for (const Wait& w : boot.waits)
-        if (w.pid == 1) m.boot_wait += w.duration.value_or(0);
+        if (w.pid == 1) add_to(m.boot_wait, w.duration.value_or(0));
     for (const auto& [pid, total] : sync_by_pid) {
         if (total > m.sync_chain) {
             m.sync_chain = total;

@@ -2,6 +2,8 @@
 
 #include "report/format.h"
 
+#include "common/json_dump.h"
+
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -59,7 +61,7 @@ void write_perfetto(std::ostream& out, const store::RunInfo& run, const model::B
     json doc = {{"displayTimeUnit", "ms"},
                 {"traceEvents", std::move(events)},
                 {"metadata", {{"bootlab_run", run.id}, {"kernel_cmdline", run.kernel_cmdline}}}};
-    out << doc.dump() << "\n";
+    out << json_dump(doc) << "\n";
 }
 
 ExportFormat parse_export_format(const std::string& name) {

@@ -1,5 +1,7 @@
 #include "store/sqlite.h"
 
+#include "common/text.h"
+
 #include <sqlite3.h>
 
 #include <cstdio>
@@ -116,6 +118,15 @@ Stmt& Stmt::bind(int i, std::int64_t v) {
     return *this;
 }
 Stmt& Stmt::bind(int i, std::string_view v) {
+    // Every text in the database is clean UTF-8 (common/text.h): a file name, a host name or an
+    // argument may be any bytes, and all outputs read from here.
+    if (!is_clean_text(v)) {
+        const std::string cleaned = clean_text(v);
+        if (sqlite3_bind_text64(s_, i, cleaned.data(), cleaned.size(), SQLITE_TRANSIENT,
+                                SQLITE_UTF8) != SQLITE_OK)
+            db_.fail("bind");
+        return *this;
+    }
     if (sqlite3_bind_text64(s_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8) != SQLITE_OK)
         db_.fail("bind");
     return *this;

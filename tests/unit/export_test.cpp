@@ -98,9 +98,12 @@ TEST_F(Exports, SvgDrawsEverySpan) {
 }
 
 TEST(Escape, LogTextCannotBreakOutOfReports) {
-    EXPECT_EQ(xml_escape("<script>&\"'\x01"), "&lt;script&gt;&amp;&quot;&#39;");
+    EXPECT_EQ(xml_escape("<script>&\"'\x01"), "&lt;script&gt;&amp;&quot;&#39;\\x01");
+    EXPECT_EQ(xml_escape("ahci\xff\xfe<"), "ahci\\xff\\xfe&lt;"); // invalid UTF-8 stays visible
     EXPECT_EQ(csv_field("a,b"), "\"a,b\"");
     EXPECT_EQ(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
     EXPECT_EQ(csv_field("=cmd|' /C calc'!A0"), "'=cmd|' /C calc'!A0");
     EXPECT_EQ(csv_field("-19"), "-19");
+    EXPECT_EQ(csv_field("\t=1+1"), "'\t=1+1");
+    EXPECT_EQ(csv_field("\r=1+1"), "\"'\r=1+1\"");
 }

@@ -167,3 +167,49 @@ TEST(BootBuilder, PanicIsRecorded) {
     EXPECT_EQ(b.panic_message, "No working init found.");
     EXPECT_EQ(b.metrics.unfinished_count, 1);
 }
+
+// Impossible values are unusable lines, never stored as if they were real (issue 16).
+TEST(LogParser, ImpossibleNumbersAreUnusable) {
+    model::Boot b = model::parse_boot(
+        "[    1.000000] calling  a_init+0x0/0x10 @ 1\n"
+        "[    1.000010] initcall a_init+0x0/0x10 returned 0 after 999999999999999999 msecs\n"
+        "[    1.000020] calling  b_init+0x0/0x10 @ -3\n"
+        "[    1.000030] pci 0000:00:00.0: quirk_x+0x0/0x20 took -5 usecs\n"
+        "[    1.000040] probe of 0000:00:02.0 returned 0 after 5000000 usecs\n"
+        "[    1.000050] calling  7_async_port_probe+0x0/0x70 [libata] @ 30\n"
+        "[    1.000060] calling  7_async_port_probe+0x0/0x70 [libata] @ 31\n"
+        "[    1.000070] async_continuing @ 1 after 2000000 usec\n");
+    ASSERT_EQ(b.spans.size(), 2u);                       // a_init and the first cookie 7
+    EXPECT_FALSE(b.spans[0].duration.has_value());        // the absurd duration was not taken
+    EXPECT_TRUE(b.calls.empty());                         // the probe longer than the boot
+    EXPECT_TRUE(b.waits.empty());                         // the wait longer than the boot
+    EXPECT_EQ(b.unusable_lines, 6u);
+    EXPECT_EQ(b.unusable_examples, (std::vector<std::uint64_t>{2, 3, 4, 5, 7, 8}));
+}
+
+TEST(LogParser, EndToEndClockNeverPassesTheLimit) {
+    // no timestamps: spans are laid end to end; the second would end after 116 days
+    model::Boot b = model::parse_boot(
+        "calling  a_init+0x0/0x10 @ 1\n"
+        "initcall a_init+0x0/0x10 returned 0 after 6000000000000 usecs\n"
+        "calling  b_init+0x0/0x10 @ 1\n"
+        "initcall b_init+0x0/0x10 returned 0 after 6000000000000 usecs\n");
+    ASSERT_EQ(b.spans.size(), 2u);
+    EXPECT_TRUE(b.spans[0].duration.has_value());
+    EXPECT_FALSE(b.spans[1].duration.has_value());
+    EXPECT_EQ(b.unusable_lines, 1u);
+}
+
+TEST(LogParser, InvalidUtf8IsCleanedInEvents) {
+    model::Boot b = model::parse_boot(
+        "[    0.000000] Linux version 6.1\xff-x (b\x01uild) #1\n"
+        "[    0.000000] Command line: root=/dev/sda \xc3(\n"
+        "[    1.000000] calling  f\xfe_init+0x0/0x10 [m\xc0\xaf] @ 1\n"
+        "[    1.000010] initcall f\xfe_init+0x0/0x10 [m\xc0\xaf] returned 0 after 3 usecs\n");
+    EXPECT_EQ(b.kernel_version, "6.1\\xff-x");
+    EXPECT_EQ(b.cmdline, "root=/dev/sda \\xc3(");
+    ASSERT_EQ(b.spans.size(), 1u);
+    EXPECT_EQ(b.spans[0].function, "f\\xfe_init");
+    EXPECT_EQ(b.spans[0].module, "m\\xc0\\xaf");
+    EXPECT_EQ(b.spans[0].duration, 3);
+}
