@@ -78,7 +78,7 @@ Db::Db(const std::string& path, Mode mode) : path_(path) {
         int code = db_ ? sqlite3_extended_errcode(db_) : rc;
         sqlite3_close(db_);
         db_ = nullptr;
-        throw Error(describe_sqlite_error(path, code, msg));
+        throw DbError(describe_sqlite_error(path, code, msg), code);
     }
     sqlite3_busy_timeout(db_, 10000); // the GUI and a batch run may share a database
     sqlite3_extended_result_codes(db_, 1);
@@ -87,8 +87,9 @@ Db::Db(const std::string& path, Mode mode) : path_(path) {
 Db::~Db() { sqlite3_close_v2(db_); }
 
 void Db::fail(std::string_view what) const {
-    throw Error(describe_sqlite_error(path_, sqlite3_extended_errcode(db_),
-                                      std::string(what) + ": " + sqlite3_errmsg(db_)));
+    const int code = sqlite3_extended_errcode(db_);
+    throw DbError(describe_sqlite_error(path_, code, std::string(what) + ": " + sqlite3_errmsg(db_)),
+                  code);
 }
 
 void Db::exec(std::string_view sql) {
@@ -97,7 +98,8 @@ void Db::exec(std::string_view sql) {
     if (int rc = sqlite3_exec(db_, s.c_str(), nullptr, nullptr, &err); rc != SQLITE_OK) {
         std::string msg = err ? err : sqlite3_errmsg(db_);
         sqlite3_free(err);
-        throw Error(describe_sqlite_error(path_, sqlite3_extended_errcode(db_), msg));
+        const int code = sqlite3_extended_errcode(db_);
+        throw DbError(describe_sqlite_error(path_, code, msg), code);
     }
 }
 

@@ -58,6 +58,18 @@ private:
 // a lock held too long each get their own words (code: SQLite's extended result code).
 std::string describe_sqlite_error(const std::string& path, int code, std::string_view msg);
 
+// An Error from SQLite, with its extended result code for callers that can do something about
+// one (retry on SQLITE_BUSY).
+class DbError : public Error {
+public:
+    DbError(const std::string& what, int code) : Error(what), code_(code) {}
+    int code() const { return code_; }
+    bool busy() const { return (code_ & 0xff) == 5 /* SQLITE_BUSY */; }
+
+private:
+    int code_;
+};
+
 class Db {
 public:
     enum class Mode { ReadWriteCreate, ReadOnly };

@@ -119,14 +119,25 @@ Store::Store(const std::filesystem::path& path, Access access)
     }
     // WAL lets readers (the GUI, `runs`) work while a run writes. The mode is stored in the
     // file, so this only writes on the first open; later opens find it set.
-    check_ours(); // before anything is written: never change a file that is not ours
-    db_.exec("PRAGMA journal_mode = WAL");
     db_.exec("PRAGMA synchronous = NORMAL"); // WAL + NORMAL: durable at checkpoints, never corrupt
     db_.exec("PRAGMA foreign_keys = ON");
     // One import is one transaction: a cache that holds it avoids spilling pages to the WAL
     // and reading them back (pages are only allocated as needed).
     db_.exec("PRAGMA cache_size = -262144");
-    migrate();
+    // While a new file is being set up by several processes at once, SQLite can answer BUSY
+    // without waiting (switching the journal mode, or a read lock that cannot become a write
+    // lock): that is a race lost, not a lock held, so try again.
+    for (int attempt = 1;; ++attempt) {
+        try {
+            check_ours(); // before anything is written: never change a file that is not ours
+            db_.exec("PRAGMA journal_mode = WAL");
+            migrate();
+            return;
+        } catch (const DbError& e) {
+            if (!e.busy() || attempt == 20) throw;
+            ::usleep(static_cast<useconds_t>(10000 * attempt));
+        }
+    }
 }
 
 Store::~Store() = default;
