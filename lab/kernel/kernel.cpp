@@ -6,6 +6,7 @@
 #include "kernel/apt.h"
 #include "process/process.h"
 
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -90,8 +91,22 @@ Kernel stock_kernel(const Progress& progress) {
     return load_cached(dir, "stock");
 }
 
+std::string kernel_image_problem(const fs::path& image) {
+    std::error_code ec;
+    if (!fs::exists(image, ec)) return "kernel image not found";
+    if (!fs::is_regular_file(image, ec)) return "not a kernel image (not a regular file)";
+    std::ifstream in(image, std::ios::binary);
+    char head[0x206] = {};
+    in.read(head, sizeof head);
+    const auto got = static_cast<std::size_t>(in.gcount());
+    if (got >= 4 && std::memcmp(head, "\x7f" "ELF", 4) == 0) return {};
+    if (got == sizeof head && std::memcmp(head + 0x202, "HdrS", 4) == 0) return {};
+    return "not a kernel image (no bzImage header, not ELF)";
+}
+
 Kernel kernel_from_files(const std::string& name, const fs::path& image, const fs::path& root) {
-    if (!fs::exists(image)) throw Error(image.string() + ": kernel image not found");
+    if (std::string problem = kernel_image_problem(image); !problem.empty())
+        throw Error(image.string() + ": " + problem);
     Kernel k;
     k.name = name;
     k.origin = "file";

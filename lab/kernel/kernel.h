@@ -29,6 +29,10 @@ using Progress = std::function<void(const std::string&)>;
 // cached one is used.
 Kernel stock_kernel(const Progress& progress = {});
 
+// Empty if `image` is a file QEMU can boot as -kernel (an x86 bzImage: "HdrS" at 0x202, or an
+// ELF vmlinux); else what is wrong with it ("not found", "not a kernel image (...)").
+std::string kernel_image_problem(const std::filesystem::path& image);
+
 // A kernel given as files: image (and optional module root), e.g. `kernel = "/path/bzImage"`.
 Kernel kernel_from_files(const std::string& name, const std::filesystem::path& image,
                          const std::filesystem::path& root);

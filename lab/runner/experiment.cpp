@@ -1,6 +1,7 @@
 #include "runner/experiment.h"
 
 #include "common/error.h"
+#include "kernel/kernel.h"
 #include "kernel/source_build.h"
 
 #include <algorithm>
@@ -38,11 +39,12 @@ void only_keys(const Where& w, const toml::table& t, const std::string& table,
     }
 }
 
+// Exactly the type asked for: toml++'s value<T>() would take `true` as 1 and 3.0 as 3.
 template <class T> T get(const Where& w, const toml::node& n, const std::string& what) {
-    auto v = n.value<T>();
+    auto v = n.value_exact<T>();
     if (!v) {
         const char* type = std::is_same_v<T, bool> ? "true or false"
-                           : std::is_same_v<T, std::string> ? "a string" : "a number";
+                           : std::is_same_v<T, std::string> ? "a string" : "a whole number";
         w.fail(n, what + " must be " + type);
     }
     return *v;
@@ -59,7 +61,20 @@ std::vector<std::string> get_strings(const Where& w, const toml::node& n, const 
     if (!a) w.fail(n, what + " must be an array of strings, e.g. [\"a\", \"b\"]");
     std::vector<std::string> out;
     for (const auto& e : *a) out.push_back(get<std::string>(w, e, what + " entries"));
+    if (out.empty()) w.fail(n, what + " is empty: name at least one, or leave the key out");
     return out;
+}
+
+// Text that ends up on the kernel command line: QEMU cuts it at a NUL, and a newline or other
+// control character would be taken as the end of the line by the kernel or the console.
+std::string get_cmdline_text(const Where& w, const toml::node& n, const std::string& what) {
+    std::string s = get<std::string>(w, n, what);
+    for (char c : s)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f)
+            w.fail(n, what + " contains a control character (newline, NUL, ...): the kernel " +
+                          "command line is one line of printable text");
+    if (s.size() > 2048) w.fail(n, what + " is longer than the kernel accepts (2048 bytes)");
+    return s;
 }
 
 // Names end up in variant labels, file names and reports: keep them plain.
@@ -91,7 +106,7 @@ void apply_flags(const Where& w, const toml::table& t, const std::string& table,
         }
         if (k == "driver_async_probe") f->driver_async_probe = get_strings(w, v, k);
         if (k == "async_probe") f->async_probe_modules = get_strings(w, v, k);
-        if (k == "cmdline") f->extra = get<std::string>(w, v, k);
+        if (k == "cmdline") f->extra = get_cmdline_text(w, v, k);
         if (k == "slowprobe_strategy") {
             f->slowprobe_strategy = get<std::string>(w, v, k);
             const auto& s = f->slowprobe_strategy;
@@ -112,6 +127,8 @@ const toml::table& table_at(const Where& w, const toml::node& n, const std::stri
 }
 
 std::string read_file(const std::filesystem::path& file, const std::string& what) {
+    std::error_code ec;
+    if (fs::is_directory(file, ec)) throw Error(file.string() + ": is a directory, not an " + what);
     std::ifstream in(file, std::ios::binary);
     if (!in) throw Error(file.string() + ": cannot read the " + what);
     std::stringstream ss;
@@ -196,6 +213,8 @@ ExperimentSpec parse_experiment(const std::string& text, const std::filesystem::
                 ref.source = "file";
                 ref.image = src;
                 if (ref.image.is_relative()) ref.image = file.parent_path() / ref.image;
+                if (std::string problem = kernel::kernel_image_problem(ref.image); !problem.empty())
+                    w.fail(v, "kernel '" + ref.name + "': " + ref.image.string() + ": " + problem);
             } else {
                 w.fail(v, "kernel '" + ref.name + "' must be \"distro\", \"series:NAME\" (kernel-patches/NAME) "
                           "or a path to a kernel image or patch series");

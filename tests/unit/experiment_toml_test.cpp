@@ -1,9 +1,12 @@
 // The launcher saves what it runs as an experiment file: writing a spec and reading it back must
 // give the same matrix, flags and command lines, for the real experiment files we ship.
+#include "common/error.h"
 #include "runner/experiment.h"
 #include "test_util.h"
 
 #include <gtest/gtest.h>
+
+#include <fstream>
 
 using namespace bootlab;
 
@@ -70,9 +73,38 @@ TEST(ExperimentToml, QuotesWhatItWrites) {
 
 TEST(ExperimentToml, KernelImagesStayFoundWhereverTheFileIsSaved) {
     // "k/bzImage" in experiments/x.toml is experiments/k/bzImage; saved elsewhere it must still be
+    test::TempDir tmp;
+    const auto dir = tmp.path;
+    std::filesystem::create_directories(dir / "experiments/k");
+    std::string header(0x300, '\0');
+    header.replace(0x202, 4, "HdrS"); // what kernel_image_problem() looks for
+    std::ofstream(dir / "experiments/k/bzImage", std::ios::binary) << header;
     const auto spec = runner::parse_experiment("[kernels]\nmine = \"k/bzImage\"\n[hardware]\nm = [\"ahci:1\"]\n",
-                                               "experiments/x.toml");
+                                               dir / "experiments/x.toml");
     const auto back = runner::parse_experiment(runner::to_toml(spec), "/somewhere/else/y.toml");
     ASSERT_EQ(back.kernels.size(), 1u);
-    EXPECT_EQ(back.kernels[0].image, std::filesystem::absolute("experiments/k/bzImage"));
+    EXPECT_EQ(back.kernels[0].image, dir / "experiments/k/bzImage");
+}
+
+TEST(ExperimentToml, NonsenseTypesAndValuesAreRefusedWithTheLine) {
+    auto error = [](const std::string& text) {
+        try {
+            runner::parse_experiment(text, "e.toml");
+        } catch (const bootlab::Error& e) {
+            return std::string(e.what());
+        }
+        return std::string("accepted");
+    };
+    const std::string hw = "[hardware]\nm = [\"ahci:1\"]\n";
+    EXPECT_EQ(error("repetitions = true\n" + hw), "e.toml:1: repetitions must be a whole number");
+    EXPECT_EQ(error("repetitions = 3.0\n" + hw), "e.toml:1: repetitions must be a whole number");
+    EXPECT_EQ(error(hw + "[machine]\nsmp = true\n"), "e.toml:4: smp must be a whole number");
+    EXPECT_EQ(error(hw + "[flags]\ninitcall_debug = 1\n"), "e.toml:4: initcall_debug must be true or false");
+    EXPECT_EQ(error(hw + "[variants.v]\nhardware = []\n"),
+              "e.toml:4: [variants.v] hardware is empty: name at least one, or leave the key out");
+    EXPECT_NE(error(hw + "[flags]\ncmdline = \"quiet\\u0000init=/bin/sh\"\n").find("e.toml:4: cmdline contains a control character"),
+              std::string::npos);
+    EXPECT_NE(error(hw + "[flags]\ncmdline = \"a\\nb\"\n").find("control character"), std::string::npos);
+    EXPECT_EQ(error("[kernels]\nk = \"/etc/passwd\"\n" + hw),
+              "e.toml:2: kernel 'k': /etc/passwd: not a kernel image (no bzImage header, not ELF)");
 }
