@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 namespace bootlab::check {
 
@@ -151,20 +152,31 @@ void write_run_set(std::ostream& out, const RunSet& set) {
 }
 
 RunSet read_run_set(const std::string& file) {
-    std::ifstream in(file);
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec)) throw Error(file + ": is a directory, not a run set");
+    std::ifstream in(file, std::ios::binary);
     if (!in) throw Error(file + ": cannot read");
+    std::stringstream text;
+    text << in.rdbuf();
+    return parse_run_set(text.str(), file);
+}
+
+RunSet parse_run_set(std::string_view text, const std::string& file) {
     json j;
     try {
-        j = json::parse(in);
-    } catch (const json::parse_error& e) {
+        j = json::parse(text);
+    } catch (const json::exception& e) { // parse_error, and out_of_range for a number like 1e4778
         throw Error(file + ": not a bootlab run set (" + std::string(e.what()) + ")");
     }
-    if (!j.is_object() || j.value("format", "") != "bootlab-runs")
-        throw Error(file + ": not a bootlab run set (write one with `bootlab export RUN... --format runs`)");
-    if (j.value("version", 0) != 1) throw Error(file + ": run set version " + j.value("version", json(0)).dump() + " is not 1");
     RunSet set;
     set.description = file;
+    // Every access is checked: a wrong type anywhere is "malformed", never an exception of
+    // the JSON library's escaping to the user.
     try {
+        if (!j.is_object() || !j.contains("format") || j["format"] != "bootlab-runs")
+            throw Error(file + ": not a bootlab run set (write one with `bootlab export RUN... --format runs`)");
+        if (!j.contains("version") || j["version"] != 1)
+            throw Error(file + ": run set version " + json_dump(j.value("version", json(0))) + " is not 1");
         for (const auto& r : j.at("runs")) {
             RunSample s;
             s.id = r.at("id").get<std::int64_t>();

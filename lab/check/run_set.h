@@ -13,6 +13,7 @@
 #include <optional>
 #include <ostream>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace bootlab::check {
@@ -53,5 +54,6 @@ std::optional<std::pair<RunSet, RunSet>> split_by_kernel(const RunSet& set, cons
 // The `--format runs` file: JSON {"format": "bootlab-runs", "version": 1, "runs": [...]}.
 void write_run_set(std::ostream& out, const RunSet& set);
 RunSet read_run_set(const std::string& file); // errors name the file
+RunSet parse_run_set(std::string_view text, const std::string& file); // the same, from text
 
 } // namespace bootlab::check

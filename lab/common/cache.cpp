@@ -1,6 +1,7 @@
 #include "common/cache.h"
 
 #include "common/error.h"
+#include "common/pid.h"
 
 #include <cstdlib>
 #include <unistd.h>
@@ -17,6 +18,15 @@ std::filesystem::path cache_dir() {
 
 std::filesystem::path staging_dir_for(const std::filesystem::path& final) {
     std::filesystem::create_directories(final.parent_path());
+    // Staging (and replaced) directories of killed processes never become entries: remove them.
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(final.parent_path(), ec)) {
+        const std::string name = e.path().filename().string();
+        for (const std::string& prefix : {final.filename().string() + ".tmp-", final.filename().string() + ".old-"})
+            if (name.rfind(prefix, 0) == 0 &&
+                pid_gone(static_cast<pid_t>(std::atol(name.c_str() + prefix.size()))))
+                std::filesystem::remove_all(e.path(), ec);
+    }
     auto p = final;
     p += ".tmp-" + std::to_string(::getpid());
     std::filesystem::remove_all(p);
@@ -33,6 +43,15 @@ void publish(const std::filesystem::path& staging, const std::filesystem::path& 
         }
         throw Error(final.string() + ": cannot publish cache entry: " + ec.message());
     }
+}
+
+void replace(const std::filesystem::path& staging, const std::filesystem::path& final) {
+    std::error_code ec;
+    auto old = final;
+    old += ".old-" + std::to_string(::getpid());
+    std::filesystem::rename(final, old, ec); // absent is fine: nothing to replace
+    publish(staging, final);
+    std::filesystem::remove_all(old, ec);
 }
 
 } // namespace bootlab

@@ -14,4 +14,9 @@ std::filesystem::path staging_dir_for(const std::filesystem::path& final);
 // Renames `staging` to `final`; if another process got there first, keeps theirs.
 void publish(const std::filesystem::path& staging, const std::filesystem::path& final);
 
+// Puts `staging` in the place of an existing `final` (a forced rebuild): the old entry is
+// renamed aside first, so that at every moment `final` is either the old entry or the new one,
+// never half of one. (Leftovers of a process killed in between are swept by staging_dir_for.)
+void replace(const std::filesystem::path& staging, const std::filesystem::path& final);
+
 } // namespace bootlab

@@ -345,6 +345,21 @@ Kernel series_kernel(const Series& s, const BuildOptions& opt) {
     if (full) fs::remove_all(obj);
     fs::create_directories(obj);
     std::ofstream(obj / ".bootlab-stamp") << stamp;
+    // A make that was killed (bootlab killed, or a cancel, which kills make's process group) can
+    // leave an object that is newer than its source but incomplete, which the next make would
+    // take as up to date. Every file written while it ran is suspect: delete those newer than
+    // its "compiling" mark, and make redoes just them. (A make that ends by itself, even with a
+    // compile error, deletes what it did not finish: kbuild sets .DELETE_ON_ERROR. Its mark is
+    // removed.)
+    const fs::path compiling = work / "compiling";
+    if (fs::exists(compiling)) {
+        if (say) say("the last build of " + s.name + " was killed while compiling: removing the files it wrote");
+        const auto mark = fs::last_write_time(compiling);
+        std::error_code ec;
+        for (auto it = fs::recursive_directory_iterator(obj, ec); it != fs::recursive_directory_iterator(); it.increment(ec))
+            if (it->is_regular_file(ec) && it->last_write_time(ec) >= mark) fs::remove(it->path(), ec);
+        fs::remove(compiling);
+    }
 
     if (say) say("configuring: make " + s.base + " + " + s.fragment.string());
     const std::string O = "O=" + obj.string();
@@ -362,8 +377,10 @@ Kernel series_kernel(const Series& s, const BuildOptions& opt) {
     if (say) say("building " + s.name + " with make -j" + std::to_string(jobs) + " (log: " + log_file.string() + ")");
     const auto t0 = std::chrono::steady_clock::now();
     log << "\n$ make " << O << " " << localversion << " -j" << jobs << " bzImage modules\n";
+    std::ofstream(compiling) << ::getpid() << "\n";
     int rc = run_make({"make", O, localversion, "-j" + std::to_string(jobs), "bzImage", "modules"}, tree, log,
                       expected, &objects, say, opt.cancel);
+    fs::remove(compiling); // make ended by itself
     if (rc != 0)
         throw Error("building " + s.name + " failed (make exit " + std::to_string(rc) + "):\n" +
                     compiler_errors(log_file, tree) + "full log: " + log_file.string());
@@ -387,8 +404,10 @@ Kernel series_kernel(const Series& s, const BuildOptions& opt) {
     std::ofstream(stage / "image.sha256") << sha256_file(stage / "root/boot" / ("vmlinuz-" + release)) << "\n";
     log.close();
     fs::copy_file(log_file, stage / "build.log");
-    if (opt.force) fs::remove_all(dir); // --force replaces an existing entry
-    publish(stage, dir);
+    if (opt.force)
+        replace(stage, dir); // --force replaces an existing entry
+    else
+        publish(stage, dir);
     if (say) say("built " + s.name + " (" + release + ") in " + std::to_string(secs / 60) + "m" +
                  std::to_string(secs % 60) + "s: " + std::to_string(objects) + " files compiled");
     return load_built(dir, s);

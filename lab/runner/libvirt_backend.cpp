@@ -1,6 +1,7 @@
 #include "runner/libvirt_backend.h"
 
 #include "common/error.h"
+#include "common/pid.h"
 #include "common/sha256.h"
 #include "runner/libvirt_xml.h"
 
@@ -61,7 +62,7 @@ bool leftover(const std::string& name) {
     const std::string p = name_prefix();
     if (name.rfind(p, 0) != 0) return false;
     const pid_t pid = static_cast<pid_t>(std::atol(name.c_str() + p.size()));
-    return pid > 0 && ::kill(pid, 0) != 0 && errno == ESRCH;
+    return pid_gone(pid);
 }
 
 template <class T, int (*Free)(T)> struct Ptr {
