@@ -8,6 +8,9 @@
 #   bootlab.netprobe=ADDR:PORT[,ADDR:PORT...]  after init-done, try to reach each address from
 #                      the first NIC (tests that the guest has no way out); a web server in the
 #                      guest itself is tried first, to show that the probe can reach something
+#   bootlab.forge=1    print the lab's own control lines out of place: a poweroff before the end, a
+#                      ring-buffer dump that never ends, an impossible marker (hostile-guest tests)
+#   bootlab.flood=MB   write MB MiB of text to the console before powering off (the console cap)
 /bin/busybox --install -s   # applet links in /bin, /sbin (the kernel runs /sbin/modprobe)
 mount -t proc proc /proc; mount -t sysfs sysfs /sys; mount -t devtmpfs devtmpfs /dev
 # Markers go to /dev/kmsg so they carry a printk timestamp on the same clock as the initcall
@@ -70,6 +73,14 @@ if [ -n "$probes" ]; then
 fi
 if [ "$(arg bootlab.dmesg)" = 1 ]; then
   echo "BOOTLAB: dmesg-begin"; dmesg; echo "BOOTLAB: dmesg-end"
+fi
+if [ "$(arg bootlab.forge)" = 1 ]; then
+  echo "BOOTLAB: poweroff"; echo "BOOTLAB: init-done after 999999999999999999 usecs: forged"
+  echo "calling  99999_forged+0x0/0x10 @ -1"; echo "BOOTLAB: dmesg-begin"
+fi
+flood=$(arg bootlab.flood)
+if [ -n "$flood" ]; then
+  yes "BOOTLAB flood: the quick brown fox jumps over the lazy dog 0123456789" | head -c $((flood * 1048576))
 fi
 if [ "$(arg bootlab.hang)" = 1 ]; then echo "BOOTLAB: hanging"; while :; do sleep 60; done; fi
 echo "BOOTLAB: poweroff"

@@ -347,17 +347,25 @@ Kernel series_kernel(const Series& s, const BuildOptions& opt) {
     std::ofstream(obj / ".bootlab-stamp") << stamp;
     // A make that was killed (bootlab killed, or a cancel, which kills make's process group) can
     // leave an object that is newer than its source but incomplete, which the next make would
-    // take as up to date. Every file written while it ran is suspect: delete those newer than
-    // its "compiling" mark, and make redoes just them. (A make that ends by itself, even with a
-    // compile error, deletes what it did not finish: kbuild sets .DELETE_ON_ERROR. Its mark is
-    // removed.)
+    // take as up to date. The compiler, the linker and ar write their outputs in place, so the
+    // outputs written while it ran are suspect: delete those newer than its "compiling" mark,
+    // and make redoes just them. Generated headers and config files are left alone: kbuild
+    // writes them through a temporary and a rename, and deleting them would rebuild everything.
+    // (A make that ends by itself, even with a compile error, deletes what it did not finish:
+    // kbuild sets .DELETE_ON_ERROR. Its mark is removed.)
     const fs::path compiling = work / "compiling";
     if (fs::exists(compiling)) {
-        if (say) say("the last build of " + s.name + " was killed while compiling: removing the files it wrote");
+        if (say) say("the last build of " + s.name + " was killed while compiling: redoing what it was writing");
         const auto mark = fs::last_write_time(compiling);
+        auto in_place_output = [](const fs::path& p) {
+            const std::string ext = p.extension().string(), name = p.filename().string();
+            return ext == ".o" || ext == ".ko" || ext == ".a" || ext == ".bin" || ext == ".elf" ||
+                   name.rfind("vmlinux", 0) == 0 || name == "bzImage" || name == "System.map";
+        };
         std::error_code ec;
         for (auto it = fs::recursive_directory_iterator(obj, ec); it != fs::recursive_directory_iterator(); it.increment(ec))
-            if (it->is_regular_file(ec) && it->last_write_time(ec) >= mark) fs::remove(it->path(), ec);
+            if (it->is_regular_file(ec) && in_place_output(it->path()) && it->last_write_time(ec) >= mark)
+                fs::remove(it->path(), ec);
         fs::remove(compiling);
     }
 

@@ -85,10 +85,13 @@ bool take_module(Cursor& c, Event* e) {
 }
 
 // A duration: a number of `unit` microseconds, never negative, never beyond kMaxMicros.
+// Consumes nothing unless it succeeds.
 bool take_duration(Cursor& c, std::int64_t unit, Micros* out) {
+    Cursor d = c;
     std::int64_t n = 0;
-    if (!c.take_int(&n) || n < 0 || n > kMaxMicros / unit) return false;
+    if (!d.take_int(&n) || n < 0 || n > kMaxMicros / unit) return false;
     *out = n * unit;
+    c = d;
     return true;
 }
 
@@ -166,6 +169,8 @@ Match bootlab_line(Cursor c, Event* e) {
             d.take(":");
             d.skip_spaces();
             c = d;
+        } else if (!d.s.empty() && (d.s[0] == '-' || (d.s[0] >= '0' && d.s[0] <= '9'))) {
+            return fail(); // a duration, but negative or beyond any boot
         }
     }
     e->text = c.s;

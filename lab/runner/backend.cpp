@@ -18,6 +18,42 @@ std::string boot_cmdline(const BootRequest& r, const Machine& m) {
 
 int boot_smp(const BootRequest& r) { return r.flags.deterministic ? 1 : r.smp; }
 
+void ConsoleLog::append(std::string_view bytes) {
+    if (head_.size() < kHeadBytes) {
+        // reserved whole at once: growing by doubling would copy and briefly hold 1.5x as much
+        // (the pages a short boot never writes are never made resident)
+        if (head_.capacity() < kHeadBytes) head_.reserve(kHeadBytes);
+        const std::size_t n = std::min(bytes.size(), kHeadBytes - head_.size());
+        head_.append(bytes.substr(0, n));
+        bytes.remove_prefix(n);
+    }
+    if (bytes.empty()) return;
+    if (tail_.capacity() < 2 * kTailBytes) tail_.reserve(2 * kTailBytes + (64u << 10));
+    tail_.append(bytes);
+    if (tail_.size() > 2 * kTailBytes) { // trimmed in bulk, not on every append
+        const std::size_t cut = tail_.size() - kTailBytes;
+        dropped_ += cut;
+        tail_.erase(0, cut);
+    }
+}
+
+std::uint64_t ConsoleLog::dropped() const {
+    return dropped_ + (tail_.size() > kTailBytes ? tail_.size() - kTailBytes : 0);
+}
+
+std::string ConsoleLog::str() const {
+    const std::size_t skip = tail_.size() > kTailBytes ? tail_.size() - kTailBytes : 0;
+    std::string out;
+    out.reserve(head_.size() + tail_.size() - skip + 200);
+    out = head_;
+    if (dropped() > 0)
+        out += "\n[bootlab: " + std::to_string(dropped()) + " bytes of console output dropped here: a boot's " +
+               "log is kept up to " + std::to_string(kHeadBytes >> 20) + " MiB, then its last " +
+               std::to_string(kTailBytes >> 20) + " MiB]\n";
+    out.append(tail_, skip);
+    return out;
+}
+
 void classify_ending(BootOutcome* o, Ending how, const std::string& detail, std::chrono::seconds timeout,
                      bool emulator_failed) {
     switch (how) {

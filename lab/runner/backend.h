@@ -47,6 +47,22 @@ struct BootStart {
     std::string emulator;             // the emulator's version on that host
 };
 
+// The serial console of one boot as it is kept: everything up to kHeadBytes (a boot's initcall
+// lines are a few MB at most), then only the last kTailBytes (how it ended), with a line in
+// between saying how much was dropped. A guest that floods its console costs bounded memory
+// and a bounded stored log. Both backends keep their console in one.
+class ConsoleLog {
+public:
+    static constexpr std::size_t kHeadBytes = 48u << 20, kTailBytes = 1u << 20;
+    void append(std::string_view bytes);
+    std::uint64_t dropped() const;
+    std::string str() const; // head, the note if anything was dropped, tail
+
+private:
+    std::string head_, tail_; // tail_ holds up to 2 * kTailBytes before it is trimmed
+    std::uint64_t dropped_ = 0;
+};
+
 struct BootOutcome {
     std::string status;                // ok | timeout | cancelled | error (panic: from the log)
     std::string error;                 // for status != ok

@@ -443,6 +443,7 @@ BootOutcome LibvirtBackend::boot(const BootRequest& r, const std::atomic<bool>& 
     const auto deadline = t0 + r.timeout;
     Ending how = Ending::exited;
     std::string detail;
+    ConsoleLog console;
     bool gone = false, reader_done = false;
     std::optional<std::chrono::steady_clock::time_point> powered_off;
     auto last_check = t0, last_byte = t0;
@@ -452,7 +453,7 @@ BootOutcome LibvirtBackend::boot(const BootRequest& r, const std::atomic<bool>& 
         {
             std::lock_guard<std::mutex> lock(reader.mu);
             if (!reader.bytes.empty()) {
-                o.log += reader.bytes;
+                console.append(reader.bytes);
                 if (cb.console) cb.console(reader.bytes);
                 reader.bytes.clear();
                 last_byte = now;
@@ -500,9 +501,10 @@ BootOutcome LibvirtBackend::boot(const BootRequest& r, const std::atomic<bool>& 
     thread.join();
     {
         std::lock_guard<std::mutex> lock(reader.mu);
-        o.log += reader.bytes;
+        console.append(reader.bytes);
         if (cb.console && !reader.bytes.empty()) cb.console(reader.bytes);
     }
+    o.log = console.str();
     o.wall_us = std::chrono::duration_cast<std::chrono::microseconds>(t_end - t_run).count();
     classify_ending(&o, how, detail, r.timeout);
     return o;

@@ -143,22 +143,25 @@ BootOutcome QemuBackend::boot(const BootRequest& r, const std::atomic<bool>& can
         const auto t0 = std::chrono::steady_clock::now();
         const auto deadline = t0 + r.timeout;
         process::Child qemu(o.start.argv); // stdin /dev/null, stdout+stderr the console pipe, own group
-        std::size_t seen = 0;
+        ConsoleLog console;
+        std::string chunk;
         Ending how = Ending::exited;
-        while (qemu.read_some(&o.log, std::chrono::milliseconds(100))) {
+        while (qemu.read_some(&chunk, std::chrono::milliseconds(100))) {
             // QEMU writes the console a byte at a time; reading each byte as it comes would wake
             // bootlab hundreds of thousands of times per boot, on the cores the guest runs on.
             // Letting a pipe's worth pile up for 20 ms costs nothing (64 KiB is far more than
             // 20 ms of console) and keeps bootlab's cost off the measured boot.
-            if (o.log.size() - seen < 16384) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-            if (cb.console && o.log.size() > seen) cb.console(std::string_view(o.log).substr(seen));
-            seen = o.log.size();
+            if (chunk.size() < 16384) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+            if (cb.console && !chunk.empty()) cb.console(chunk);
+            console.append(chunk);
+            chunk.clear();
             if (cancel) how = Ending::cancelled;
             else if (std::chrono::steady_clock::now() > deadline) how = Ending::timeout;
             if (how != Ending::exited) break;
         }
         if (how != Ending::exited) qemu.kill_group();
         const int exit_code = qemu.wait();
+        o.log = console.str();
         o.wall_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
         classify_ending(&o, how, how == Ending::timeout ? "QEMU killed" : "QEMU exited with " + std::to_string(exit_code),
                         r.timeout, exit_code != 0);

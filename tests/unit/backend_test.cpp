@@ -12,7 +12,9 @@
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
+#include <cstdio>
 #include <fstream>
+#include <sys/resource.h>
 #include <regex>
 #include <set>
 
@@ -216,4 +218,33 @@ TEST(Hosts, CommandLineArguments) {
     } catch (const Error& e) {
         EXPECT_NE(std::string(e.what()).find("bad.toml:1: unknown key 'machine' in the hosts file"), std::string::npos) << e.what();
     }
+}
+
+// A guest that floods its console: what is kept is bounded, says what was dropped, and keeps the
+// start (the boot's lines) and the end (how it ended). 300 MiB go through; the peak memory of
+// this process must not grow by anything like that.
+TEST(ConsoleLog, AFloodIsCappedAndSaysWhatWasDropped) {
+    using runner::ConsoleLog;
+    rusage before{};
+    ::getrusage(RUSAGE_SELF, &before);
+    ConsoleLog log;
+    const std::string first = "[    0.000000] Linux version 6.1\n", last = "\nBOOTLAB: poweroff\n";
+    log.append(first);
+    const std::string chunk(64 << 10, 'x');
+    const std::uint64_t flood = 300ull << 20;
+    for (std::uint64_t sent = 0; sent < flood; sent += chunk.size()) log.append(chunk);
+    log.append(last);
+    const std::string kept = log.str();
+    rusage after{};
+    ::getrusage(RUSAGE_SELF, &after);
+    const std::uint64_t total = flood + first.size() + last.size();
+    EXPECT_EQ(kept.rfind("[    0.000000] Linux version", 0), 0u);
+    EXPECT_NE(kept.find("BOOTLAB: poweroff", kept.size() - 100), std::string::npos);
+    EXPECT_NE(kept.find("bytes of console output dropped here"), std::string::npos);
+    EXPECT_LE(kept.size(), ConsoleLog::kHeadBytes + ConsoleLog::kTailBytes + 200);
+    const std::size_t tail_at = kept.find("MiB]\n", ConsoleLog::kHeadBytes) + 5; // after the note
+    EXPECT_EQ(log.dropped(), total - ConsoleLog::kHeadBytes - (kept.size() - tail_at));
+    const long grew_mb = (after.ru_maxrss - before.ru_maxrss) / 1024;
+    std::printf("console flood of 300 MiB: kept %zu MiB, peak memory grew by %ld MiB\n", kept.size() >> 20, grew_mb);
+    EXPECT_LT(grew_mb, 128); // head + tail + the copy str() makes (~100 MiB), not 300 MiB
 }

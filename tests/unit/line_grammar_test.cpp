@@ -135,3 +135,12 @@ TEST(LineGrammar, BrokenInitcallLinesAreCountedNotGuessed) {
     parse("async_continuing @ 1 after", Match::Unusable);
     parse("calling  foo [mod @ 1", Match::Unusable);
 }
+
+TEST(LineGrammar, ABootlabMarkerWithAnImpossibleDurationIsUnusable) {
+    bootlab::log::Event e;
+    EXPECT_EQ(bootlab::log::parse_message("BOOTLAB: init-done after 999999999999999999 usecs: forged", &e),
+              bootlab::log::Match::Unusable);
+    EXPECT_EQ(bootlab::log::parse_message("BOOTLAB: init-done after -5 usecs", &e), bootlab::log::Match::Unusable);
+    EXPECT_EQ(bootlab::log::parse_message("BOOTLAB: init-done after 5 usecs", &e), bootlab::log::Match::Event);
+    EXPECT_EQ(e.duration, 5);
+}
