@@ -104,6 +104,13 @@ RunSet select_runs(store::Store& store, const std::string& sel, const std::vecto
         if (infos.empty()) throw Error(sel + ": no runs of a kernel '" + v + "' (a version or a patch series)");
         return from_infos(store, infos, "kernel " + v, exclude);
     }
+    throw Error(sel + ": not a run selector (experiment:NAME|ID, runs:LIST or kernel:NAME)");
+}
+
+RunSet select_runs_or_file(store::Store& store, const std::string& sel, const std::vector<std::int64_t>& exclude) {
+    if (sel.rfind("file:", 0) == 0) return read_run_set(sel.substr(5));
+    for (const char* prefix : {"experiment:", "runs:", "kernel:"})
+        if (sel.rfind(prefix, 0) == 0) return select_runs(store, sel, exclude);
     if (std::filesystem::exists(sel)) return read_run_set(sel);
     throw Error(sel + ": not a file, and not experiment:NAME|ID, runs:LIST or kernel:NAME");
 }

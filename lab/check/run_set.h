@@ -39,10 +39,15 @@ RunSample sample_of(store::Store& store, const store::RunInfo& run);
 // "on alpha (3 boots), beta (3 boots)": where a set's boots ran ("" if no host is known).
 std::string hosts_of(const RunSet& set);
 
-// Throws Error naming the selector when it selects nothing or cannot be read. Runs in
-// `exclude` (the candidate's) are never part of a baseline.
+// Runs of the database: experiment:NAME|ID, runs:LIST or kernel:NAME. Never reads a file, so it
+// is safe for selectors that come from a network client. Throws Error naming the selector
+// when it selects nothing. Runs in `exclude` (the candidate's) are never part of a baseline.
 RunSet select_runs(store::Store& store, const std::string& selector,
                    const std::vector<std::int64_t>& exclude = {});
+// The same, for a person at the command line: also a run set file (file:PATH, or a path that
+// exists), as `bootlab export --format runs` writes them.
+RunSet select_runs_or_file(store::Store& store, const std::string& selector,
+                           const std::vector<std::int64_t>& exclude = {});
 RunSet experiment_runs(store::Store& store, std::int64_t experiment_id);
 
 // Interleaved A/B: the runs of kernel `name` (version or series) in `set` become the baseline and

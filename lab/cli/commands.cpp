@@ -297,7 +297,7 @@ int cmd_check(const Common& c, const CheckCommand& k) try {
     std::string file;
     int failed_boots = 0, boots = 0; // of the candidate experiment booted here
     if (!k.candidate.empty()) {
-        candidate = check::select_runs(store, k.candidate);
+        candidate = check::select_runs_or_file(store, k.candidate);
     } else {
         if (k.experiment_file.empty()) throw Error("check: name an experiment file to boot, or --candidate RUNS");
         runner::ExperimentSpec spec = load_spec(k.experiment_file, k.cmdline_append);
@@ -331,7 +331,7 @@ int cmd_check(const Common& c, const CheckCommand& k) try {
     } else {
         std::vector<std::int64_t> exclude;
         for (const auto& r : candidate.runs) exclude.push_back(r.id);
-        baseline = check::select_runs(store, k.baseline, exclude);
+        baseline = check::select_runs_or_file(store, k.baseline, exclude);
     }
     check::GateOptions opt;
     opt.max_regression = k.max_regression;

@@ -77,9 +77,10 @@ std::string get_cmdline_text(const Where& w, const toml::node& n, const std::str
     return s;
 }
 
-// Names end up in variant labels, file names and reports: keep them plain.
+// Names end up in variant labels, file names and reports: keep them plain (and never "." or
+// "..", nor hidden: a name is never a path).
 void check_name(const Where& w, const toml::node& n, const std::string& name, const std::string& what) {
-    bool ok = !name.empty() && name.size() <= 64;
+    bool ok = !name.empty() && name.size() <= 64 && name[0] != '.';
     for (char c : name) ok &= std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.';
     if (!ok) w.fail(n, what + " '" + name + "': use letters, digits, '-', '_' or '.'");
 }

@@ -1,5 +1,8 @@
 // The gate's decisions on run sets whose truth is known by construction.
 #include "check/gate.h"
+#include "check/run_set.h"
+#include "common/error.h"
+#include "store/store.h"
 #include "test_util.h"
 
 #include <fstream>
@@ -154,4 +157,23 @@ TEST(RunSetSplit, AnInterleavedExperimentSplitsByKernel) {
     ASSERT_TRUE(by_series);
     EXPECT_EQ(by_series->first.runs[0].id, 10);
     EXPECT_FALSE(split_by_kernel(s, "no-such-kernel"));
+}
+
+// A selector can come from a network client (the service): select_runs never reads a file.
+TEST(RunSelectors, ASelectorIsNeverTakenAsAPath) {
+    test::TempDir dir;
+    store::Store store(dir.path / "t.db");
+    try {
+        check::select_runs(store, "/etc/passwd");
+        FAIL() << "a path was accepted as a selector";
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()), "/etc/passwd: not a run selector (experiment:NAME|ID, runs:LIST or kernel:NAME)");
+    }
+    // at the command line, a path that exists is a run set file (and this one is not one)
+    try {
+        check::select_runs_or_file(store, "/etc/passwd");
+        FAIL() << "/etc/passwd read as a run set";
+    } catch (const Error& e) {
+        EXPECT_EQ(std::string(e.what()).rfind("/etc/passwd: not a bootlab run set", 0), 0u) << e.what();
+    }
 }
