@@ -9,10 +9,11 @@ seconds=${1:-600} out=${2:-$here/../build/fuzz}
 total=0 crashes=0
 printf '%-22s %14s %10s %8s\n' target executions coverage crashes
 for t in line_grammar log experiment run_set; do
-    line=$(bash "$here/fuzz/run.sh" "$out" "$here/data" "$t" "$seconds" | head -1); rc=$?
+    before=$(ls "$out/crashes/$t" 2>/dev/null | wc -l)
+    line=$(bash "$here/fuzz/run.sh" "$out" "$here/data" "$t" "$seconds" | head -1)
     execs=$(sed -n 's/^fuzz_[a-z_]*: \([0-9]*\) executions.*/\1/p' <<<"$line")
     cov=$(grep -o 'cov: [0-9]*' <<<"$line" | cut -d' ' -f2)
-    n=$(ls "$out/crashes/$t" 2>/dev/null | wc -l)
+    n=$(( $(ls "$out/crashes/$t" 2>/dev/null | wc -l) - before )) # new ones: old ones are fixed
     printf '%-22s %14s %10s %8s\n' "fuzz_$t" "${execs:-?}" "${cov:-?}" "$n"
     total=$((total + ${execs:-0})); crashes=$((crashes + n))
 done
