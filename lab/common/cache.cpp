@@ -3,7 +3,9 @@
 #include "common/error.h"
 #include "common/pid.h"
 
+#include <cstdint>
 #include <cstdlib>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 namespace bootlab {
@@ -31,6 +33,25 @@ std::filesystem::path staging_dir_for(const std::filesystem::path& final) {
     p += ".tmp-" + std::to_string(::getpid());
     std::filesystem::remove_all(p);
     return p;
+}
+
+void fill_cache_entry(const std::filesystem::path& staging, const std::string& what,
+                      const std::function<void()>& fill) {
+    try {
+        fill();
+    } catch (const std::exception& e) {
+        std::error_code ec;
+        std::filesystem::remove_all(staging, ec);
+        const std::string msg = e.what();
+        struct statvfs fs {};
+        const bool full = msg.find("No space left") != std::string::npos ||
+                          (::statvfs(staging.parent_path().c_str(), &fs) == 0 &&
+                           static_cast<std::uint64_t>(fs.f_bavail) * fs.f_frsize < (16u << 20));
+        if (full)
+            throw Error(cache_dir().string() + ": no space left on the device while " + what +
+                        ": free space, or point BOOTLAB_CACHE at a bigger disk (nothing half made was kept)");
+        throw;
+    }
 }
 
 void publish(const std::filesystem::path& staging, const std::filesystem::path& final) {

@@ -1,5 +1,7 @@
 #pragma once
 #include <filesystem>
+#include <functional>
+#include <string>
 
 namespace bootlab {
 
@@ -10,6 +12,13 @@ std::filesystem::path cache_dir();
 // A directory beside `final` to fill and then rename into place, so that a cache entry is
 // either complete or absent, even after a crash.
 std::filesystem::path staging_dir_for(const std::filesystem::path& final);
+
+// Runs `fill` to make the cache entry `final` in `staging` (see staging_dir_for). If it fails,
+// the staging directory is removed (nothing half made stays), and a full disk is said as such:
+// "CACHE: no space left on the device while WHAT: free space, or point BOOTLAB_CACHE at a
+// bigger disk", whatever words the failing tool used.
+void fill_cache_entry(const std::filesystem::path& staging, const std::string& what,
+                      const std::function<void()>& fill);
 
 // Renames `staging` to `final`; if another process got there first, keeps theirs.
 void publish(const std::filesystem::path& staging, const std::filesystem::path& final);

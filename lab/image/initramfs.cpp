@@ -52,6 +52,10 @@ void check(int rc, archive* a, const fs::path& out) {
     if (rc < ARCHIVE_WARN) throw Error(out.string() + ": " + archive_error_string(a));
 }
 
+// Fills `stage` with the image's tree and writes stage/image.cpio.gz from it.
+void fill_image(const fs::path& stage, const kernel::Kernel& k, const ImageSpec& spec,
+                const std::vector<fs::path>& modules, bool with_modules);
+
 } // namespace
 
 fs::path slowprobe_firmware() {
@@ -138,6 +142,16 @@ Image build_initramfs(const kernel::Kernel& k, const ImageSpec& spec, const kern
 
     if (progress) progress("building guest image (" + std::to_string(modules.size()) + " modules)");
     fs::path stage = staging_dir_for(img.path);
+    fill_cache_entry(stage, "building the guest image", [&] { fill_image(stage, k, spec, modules, with_modules); });
+    fs::rename(stage / "image.cpio.gz", img.path);
+    fs::remove_all(stage);
+    return img;
+}
+
+namespace {
+
+void fill_image(const fs::path& stage, const kernel::Kernel& k, const ImageSpec& spec,
+                const std::vector<fs::path>& modules, bool with_modules) {
     fs::path tree = stage / "tree";
     for (const char* d : {"bin", "sbin", "usr/bin", "usr/sbin", "dev", "proc", "sys", "etc", "tmp"})
         fs::create_directories(tree / d);
@@ -159,9 +173,8 @@ Image build_initramfs(const kernel::Kernel& k, const ImageSpec& spec, const kern
     }
     for (const auto& [where, file] : spec.extra) copy_into(file, tree / where, data);
     write_cpio_gz(tree, stage / "image.cpio.gz");
-    fs::rename(stage / "image.cpio.gz", img.path);
-    fs::remove_all(stage);
-    return img;
 }
+
+} // namespace
 
 } // namespace bootlab::image

@@ -77,16 +77,19 @@ Kernel stock_kernel(const Progress& progress) {
 
     if (progress) progress("downloading " + pkg + " " + version + " (about 70 MB, once)");
     fs::path stage = staging_dir_for(dir);
-    fs::path deb = apt_download(pkg, version, stage);
-    if (progress) progress("unpacking " + deb.filename().string());
-    check_output({"dpkg", "-x", deb.string(), (stage / "root").string()}, "unpacking " + deb.string());
-    fs::remove(deb);
-    std::string release = only_subdir(stage / "root/lib/modules");
-    // dpkg -x runs no postinst: the module index has to be made here.
-    check_output({"depmod", "-b", (stage / "root").string(), release}, "indexing modules of " + release);
-    std::ofstream(stage / "package") << resolved << "\n";
-    std::ofstream(stage / "image.sha256")
-        << sha256_file(stage / "root/boot" / ("vmlinuz-" + release)) << "\n";
+    fill_cache_entry(stage, "fetching " + pkg + " (about 70 MB, 400 MB unpacked)", [&] {
+        fs::path deb = apt_download(pkg, version, stage);
+        if (progress) progress("unpacking " + deb.filename().string());
+        check_output({"dpkg", "-x", deb.string(), (stage / "root").string()}, "unpacking " + deb.string());
+        fs::remove(deb);
+        std::string release = only_subdir(stage / "root/lib/modules");
+        // dpkg -x runs no postinst: the module index has to be made here.
+        check_output({"depmod", "-b", (stage / "root").string(), release}, "indexing modules of " + release);
+        std::ofstream(stage / "package") << resolved << "\n";
+        std::ofstream image_hash(stage / "image.sha256");
+        image_hash << sha256_file(stage / "root/boot" / ("vmlinuz-" + release)) << "\n";
+        if (!image_hash.flush()) throw Error((stage / "image.sha256").string() + ": cannot write: No space left?");
+    });
     publish(stage, dir);
     return load_cached(dir, "stock");
 }
