@@ -7,7 +7,7 @@ source "$(dirname "$0")/../boot/lib.sh"
 log=$data/debian-6.1-q35-ahci-lsi-e1000-async.log
 spans=$("$BOOTLAB" import "$log" --db "$work/ref.db" >/dev/null && sqlite3 "$work/ref.db" "SELECT count(*) FROM span")
 for e in a b; do
-    sed -e "s/^name = \"kill\"/name = \"conc-$e\"/" -e 's/^repetitions = 3/repetitions = 2/' "$data/experiments/kill.toml" > "$work/$e.toml"
+    sed -e "s/^name = \"kill\"/name = \"conc-$e\"/" -e 's/^repetitions = 4/repetitions = 2/' "$data/experiments/kill.toml" > "$work/$e.toml"
 done
 "$BOOTLAB" run "$work/a.toml" --db "$db" --no-report --cmdline-append "$tagarg" > "$work/a.out" 2>&1 & pa=$!
 "$BOOTLAB" run "$work/b.toml" --db "$db" --no-report --cmdline-append "$tagarg" > "$work/b.out" 2>&1 & pb=$!
