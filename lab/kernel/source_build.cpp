@@ -238,7 +238,7 @@ Series load_series(const fs::path& dir) {
                               std::string::npos)
         throw Error(dir.string() + ": a series directory name may use letters, digits, '-', '_' and '.' only");
     const fs::path list = s.dir / "series";
-    if (!fs::is_directory(s.dir)) throw Error(dir.string() + ": no such patch series directory");
+    if (std::error_code ec; !fs::is_directory(s.dir, ec)) throw Error(dir.string() + ": no such patch series directory");
     if (!fs::exists(list)) throw Error(list.string() + ": missing (a series lists its patches, one per line)");
     std::ifstream in(list);
     std::string line;
@@ -262,7 +262,11 @@ Series load_series(const fs::path& dir) {
 }
 
 namespace {
-bool is_series(const fs::path& p) { return fs::exists(p / "series"); }
+// (a name too long for a path, or one in a directory we may not read, is simply not a series)
+bool is_series(const fs::path& p) {
+    std::error_code ec;
+    return fs::exists(p / "series", ec);
+}
 fs::path patches_dir() {
     const char* env = std::getenv("BOOTLAB_KERNEL_PATCHES");
     return env && *env ? fs::path(env) : fs::path(BOOTLAB_SOURCE_DIR) / "kernel-patches";

@@ -202,7 +202,8 @@ ExperimentSpec parse_experiment(const std::string& text, const std::filesystem::
             std::string src = get<std::string>(w, v, "kernel '" + ref.name + "'");
             if (src == "distro") {
                 ref.source = "distro";
-            } else if (src.rfind("series:", 0) == 0 || fs::exists(file.parent_path() / src / "series")) {
+            } else if (std::error_code ec; src.rfind("series:", 0) == 0 ||
+                                           fs::exists(file.parent_path() / src / "series", ec)) {
                 ref.source = "series";
                 try {
                     ref.series = kernel::find_series(src.rfind("series:", 0) == 0 ? src.substr(7) : src,
