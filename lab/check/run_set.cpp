@@ -2,11 +2,13 @@
 
 #include "common/error.h"
 #include "common/json_dump.h"
+#include "log/event.h"
 
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <limits>
 #include <sstream>
 
 namespace bootlab::check {
@@ -184,17 +186,30 @@ RunSet parse_run_set(std::string_view text, const std::string& file) {
             throw Error(file + ": not a bootlab run set (write one with `bootlab export RUN... --format runs`)");
         if (!j.contains("version") || j["version"] != 1)
             throw Error(file + ": run set version " + json_dump(j.value("version", json(0))) + " is not 1");
+        // Numbers are taken only as whole numbers in range: nlohmann's get<int64_t>() of a float
+        // such as 2.9e63 is undefined behaviour (found by fuzz_run_set under UBSan).
+        auto whole = [&](const json& v, const std::string& what, std::int64_t max) {
+            if (!v.is_number_integer() || (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(max)) ||
+                v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > max)
+                throw Error(file + ": malformed run set (" + what + " must be a whole number from 0 to " +
+                            std::to_string(max) + ")");
+            return v.get<std::int64_t>();
+        };
         for (const auto& r : j.at("runs")) {
             RunSample s;
-            s.id = r.at("id").get<std::int64_t>();
+            s.id = whole(r.at("id"), "id", std::numeric_limits<std::int64_t>::max());
             s.experiment = r.value("experiment", "");
             s.variant = r.at("variant").get<std::string>();
             s.kernel = r.value("kernel", "");
             s.series = r.value("series", "");
             s.host = r.value("host", "");
-            if (r.contains("boot_to_init_us") && !r["boot_to_init_us"].is_null()) s.boot_to_init = r["boot_to_init_us"].get<model::Micros>();
-            if (r.contains("init_done_us") && !r["init_done_us"].is_null()) s.init_done = r["init_done_us"].get<model::Micros>();
-            s.spans = r.value("spans", std::map<std::string, model::Micros>{});
+            if (r.contains("boot_to_init_us") && !r["boot_to_init_us"].is_null())
+                s.boot_to_init = whole(r["boot_to_init_us"], "boot_to_init_us", bootlab::log::kMaxMicros);
+            if (r.contains("init_done_us") && !r["init_done_us"].is_null())
+                s.init_done = whole(r["init_done_us"], "init_done_us", bootlab::log::kMaxMicros);
+            if (r.contains("spans"))
+                for (const auto& [name, us] : r.at("spans").items())
+                    s.spans[name] = whole(us, "span " + name, bootlab::log::kMaxMicros);
             set.runs.push_back(std::move(s));
         }
     } catch (const json::exception& e) {
