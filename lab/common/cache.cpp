@@ -18,17 +18,20 @@ std::filesystem::path cache_dir() {
     return std::filesystem::path(home && *home ? home : "/tmp") / ".cache/bootlab";
 }
 
+void remove_leftovers(const std::filesystem::path& dir, const std::string& prefix) {
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
+        const std::string name = e.path().filename().string();
+        if (name.rfind(prefix, 0) == 0 && pid_gone(static_cast<pid_t>(std::atol(name.c_str() + prefix.size()))))
+            std::filesystem::remove_all(e.path(), ec);
+    }
+}
+
 std::filesystem::path staging_dir_for(const std::filesystem::path& final) {
     std::filesystem::create_directories(final.parent_path());
     // Staging (and replaced) directories of killed processes never become entries: remove them.
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(final.parent_path(), ec)) {
-        const std::string name = e.path().filename().string();
-        for (const std::string& prefix : {final.filename().string() + ".tmp-", final.filename().string() + ".old-"})
-            if (name.rfind(prefix, 0) == 0 &&
-                pid_gone(static_cast<pid_t>(std::atol(name.c_str() + prefix.size()))))
-                std::filesystem::remove_all(e.path(), ec);
-    }
+    remove_leftovers(final.parent_path(), final.filename().string() + ".tmp-");
+    remove_leftovers(final.parent_path(), final.filename().string() + ".old-");
     auto p = final;
     p += ".tmp-" + std::to_string(::getpid());
     std::filesystem::remove_all(p);

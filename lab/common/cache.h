@@ -13,6 +13,10 @@ std::filesystem::path cache_dir();
 // either complete or absent, even after a crash.
 std::filesystem::path staging_dir_for(const std::filesystem::path& final);
 
+// Removes the entries of `dir` named PREFIX<pid>... whose process is gone: what a killed bootlab
+// left (staging directories, scratch disks).
+void remove_leftovers(const std::filesystem::path& dir, const std::string& prefix);
+
 // Runs `fill` to make the cache entry `final` in `staging` (see staging_dir_for). If it fails,
 // the staging directory is removed (nothing half made stays), and a full disk is said as such:
 // "CACHE: no space left on the device while WHAT: free space, or point BOOTLAB_CACHE at a

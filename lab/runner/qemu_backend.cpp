@@ -2,7 +2,6 @@
 
 #include "common/cache.h"
 #include "common/error.h"
-#include "common/pid.h"
 #include "process/process.h"
 
 #include <fstream>
@@ -18,23 +17,14 @@ constexpr const char* kQemu = "qemu-system-x86_64";
 
 bool have_kvm() { return ::access("/dev/kvm", R_OK | W_OK) == 0; }
 
-// Scratch directories of bootlab processes that were killed before they could remove them
-// ("boot-PID-N", 64 MiB sparse disks each): removed once per process, before its first boot.
-void sweep_scratch(const fs::path& scratch) {
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(scratch, ec)) {
-        const std::string name = e.path().filename().string();
-        if (name.rfind("boot-", 0) != 0) continue;
-        if (pid_gone(static_cast<pid_t>(std::atol(name.c_str() + 5)))) fs::remove_all(e.path(), ec);
-    }
-}
-
-// A scratch directory for one boot's disk files, removed when the boot ends.
+// A scratch directory for one boot's disk files, removed when the boot ends. Those of bootlab
+// processes that were killed first ("boot-PID-N", 64 MiB sparse disks each) are removed once per
+// process, before its first boot.
 struct ScratchDir {
     fs::path path;
     ScratchDir() {
         static std::once_flag swept;
-        std::call_once(swept, [] { sweep_scratch(cache_dir() / "scratch"); });
+        std::call_once(swept, [] { remove_leftovers(cache_dir() / "scratch", "boot-"); });
         path = cache_dir() / "scratch" / ("boot-" + std::to_string(::getpid()) + "-" +
                                           std::to_string(reinterpret_cast<std::uintptr_t>(this)));
         fs::create_directories(path);
