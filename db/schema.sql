@@ -67,8 +67,10 @@ CREATE TABLE run (
     -- added by migration 0003
     domain_xml     TEXT,                       -- the libvirt domain XML; NULL for other backends
     emulator_version TEXT,                     -- e.g. 'QEMU emulator version 7.2.22', as the host said
-    host_failed    INTEGER NOT NULL DEFAULT 0  -- 1: the host failed under this boot (status 'error');
+    host_failed    INTEGER NOT NULL DEFAULT 0, -- 1: the host failed under this boot (status 'error');
                                                -- resuming the experiment boots it again
+    -- added by migration 0004
+    warmup         INTEGER NOT NULL DEFAULT 0  -- 1: a warm-up boot, stored but in no statistic
 );
 CREATE INDEX run_by_experiment ON run (experiment_id, variant);
 

@@ -57,9 +57,10 @@ build() {
 
 demo() {
     # The default experiment: the stock Debian kernel (downloaded once, never installed) booted
-    # in QEMU with async vs synchronous SCSI scanning, 3 times each; every boot is stored in your
-    # database, a summary is printed and an HTML report written to bootlab-report/.
-    say "running lab/experiments/default.toml (6 boots of about 10 s each under TCG)"
+    # in QEMU with async vs synchronous SCSI scanning of three LSI adapters, 4 times each after a
+    # warm-up boot; every boot is stored in your database, a summary ending with the verdict is
+    # printed and an HTML report written to bootlab-report/.
+    say "running lab/experiments/default.toml (9 boots of 10-20 s each under TCG)"
     "$build/bin/bootlab" run "$root/lab/experiments/default.toml" "$@"
 }
 

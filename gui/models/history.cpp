@@ -29,7 +29,7 @@ qint64 created_ms(const std::string& t) {
 std::vector<VariantHistory> boot_to_init_history(const std::vector<const store::RunInfo*>& runs) {
     std::map<std::string, VariantHistory> by_name;
     for (const store::RunInfo* r : runs) {
-        if (r->status != "ok" || !r->metrics.boot_to_init) continue;
+        if (!r->counts() || !r->metrics.boot_to_init) continue;
         VariantHistory& h = by_name[r->experiment + " / " + r->variant];
         h.points.push_back({created_ms(r->created), static_cast<double>(*r->metrics.boot_to_init) / 1e6, r->id});
     }

@@ -70,7 +70,7 @@ QVariant RunTableModel::data(const QModelIndex& index, int role) const {
     case Kernel: return q(r.kernel_version.empty() ? "?" : r.kernel_version);
     case Variant: return q(r.variant);
     case Host: return q(!r.host.empty() ? r.host : r.backend == "import" ? "imported" : "?");
-    case Status: return q(r.status);
+    case Status: return QString(model::to_string(r.status));
     case Date:
         // runs are numbered as they are stored, and stamped then: the id sorts as the date does
         if (role == SortRole) return static_cast<qlonglong>(r.id);

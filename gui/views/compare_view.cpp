@@ -3,6 +3,7 @@
 #include "check/run_set.h"
 #include "common/error.h"
 #include "compare_model.h"
+#include "report/summary.h"
 #include "run_table_model.h"
 #include "stats/stats.h"
 #include "table_setup.h"
@@ -33,18 +34,10 @@ std::optional<double> medianOf(const std::vector<const store::RunInfo*>& runs, b
     std::vector<double> v;
     for (const auto* r : runs) {
         const auto& m = init_done ? r->metrics.init_done : r->metrics.boot_to_init;
-        if (r->status == "ok" && m) v.push_back(static_cast<double>(*m));
+        if (r->counts() && m) v.push_back(static_cast<double>(*m));
     }
     if (v.empty()) return std::nullopt;
     return stats::median(v);
-}
-
-// The run whose boot-to-init is the (lower) median of its side: the boot that stands for it.
-const store::RunInfo* typicalRun(std::vector<const store::RunInfo*> runs) {
-    std::erase_if(runs, [](const store::RunInfo* r) { return !r->metrics.boot_to_init; });
-    if (runs.empty()) return nullptr;
-    std::sort(runs.begin(), runs.end(), [](auto* x, auto* y) { return *x->metrics.boot_to_init < *y->metrics.boot_to_init; });
-    return runs[(runs.size() - 1) / 2];
 }
 
 } // namespace
@@ -141,7 +134,7 @@ void CompareView::fillChoices() {
             for (auto* c : {a_, b_}) c->addItem(runTitle(*it), static_cast<qlonglong>(it->id));
     } else {
         std::map<std::pair<std::int64_t, std::string>, int> ok;
-        for (const auto& r : runs_->runs()) ok[{r.experiment_id, r.variant}] += r.status == "ok";
+        for (const auto& r : runs_->runs()) ok[{r.experiment_id, r.variant}] += r.counts();
         std::map<std::int64_t, std::string> names;
         for (const auto& r : runs_->runs()) names[r.experiment_id] = r.experiment;
         for (auto it = ok.rbegin(); it != ok.rend(); ++it) {
@@ -181,7 +174,7 @@ void CompareView::compareChosen() {
         const QVariant d = c->currentData();
         for (const auto& r : runs_->runs()) {
             if (by_run_->isChecked() ? r.id == d.toLongLong()
-                                     : variantKey(r.experiment_id, r.variant) == d.toString() && r.status == "ok")
+                                     : variantKey(r.experiment_id, r.variant) == d.toString() && r.counts())
                 out.push_back(&r);
         }
         return out;
@@ -217,7 +210,7 @@ void CompareView::compareChosen() {
 
     Micros end = 1;
     for (const auto& [label, side_runs, widget] : {std::tuple{QString("A"), a, timeline_a_}, {QString("B"), b, timeline_b_}}) {
-        const store::RunInfo* r = runs ? side_runs.front() : typicalRun(side_runs);
+        const store::RunInfo* r = runs ? side_runs.front() : report::representative_run(side_runs);
         std::vector<TimelineWidget::Section> sections;
         if (r) {
             auto s = timelineSection(*r, store_->load_boot(r->id));

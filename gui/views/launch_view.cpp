@@ -3,7 +3,7 @@
 #include "common/error.h"
 #include "kernel/source_build.h"
 #include "run_table_model.h"
-#include "save_text.h"
+#include "common/atomic_file.h"
 #include "show_error.h"
 #include "table_setup.h"
 
@@ -327,8 +327,8 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     connect(runner_, &ExperimentRunner::bootFinished, this, [this](const store::RunInfo& run, int done, int total) {
         BootRow& r = rowFor(QString::fromStdString(run.variant), static_cast<int>(run.repetition));
         r.running = false;
-        const bool ok = run.status == "ok";
-        boots_->item(r.row, BootStatus)->setText(QString::fromStdString(run.status) + tr(" · run %1").arg(run.id));
+        const bool ok = run.status == model::RunStatus::Ok;
+        boots_->item(r.row, BootStatus)->setText(QString(model::to_string(run.status)) + tr(" · run %1").arg(run.id));
         boots_->item(r.row, BootStatus)->setForeground(ok ? QColor(0x1e, 0x7b, 0x34) : QColor(0xb0, 0x2a, 0x2a));
         if (!run.error.empty()) boots_->item(r.row, BootStatus)->setToolTip(QString::fromStdString(run.error));
         boots_->item(r.row, BootTime)->setText(QString::number(static_cast<double>(r.clock.elapsed()) / 1000, 'f', 1) + " s");
@@ -484,7 +484,7 @@ void LaunchView::saveExperiment() {
         const QString f = QFileDialog::getSaveFileName(this, tr("Save experiment"), name_->text() + ".toml",
                                                        tr("Experiments (*.toml)"));
         if (f.isEmpty()) return;
-        saveText(f, text);
+        write_atomically(f.toStdString(), [&](std::ostream& o) { o << text; });
     } catch (const std::exception& e) {
         showError(this, tr("Cannot save experiment"), QString::fromStdString(e.what()));
     }

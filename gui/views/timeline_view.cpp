@@ -2,7 +2,7 @@
 
 #include "report/export.h"
 #include "run_table_model.h"
-#include "save_text.h"
+#include "common/atomic_file.h"
 #include "show_error.h"
 
 #include <QFileDialog>
@@ -21,7 +21,7 @@ QString runTitle(const store::RunInfo& r) {
         .arg(r.id)
         .arg(QString::fromStdString(r.experiment), QString::fromStdString(r.variant),
              QString::fromStdString(r.kernel_version.empty() ? "unknown kernel" : r.kernel_version),
-             QString::fromStdString(r.status));
+             QString(model::to_string(r.status)));
 }
 
 TimelineWidget::Section timelineSection(const store::RunInfo& run, model::Boot boot) {
@@ -109,9 +109,9 @@ void TimelineView::exportTo(const QString& file) {
     try {
         const auto format = report::parse_export_format(
             file.endsWith(".csv") ? "csv" : file.endsWith(".svg") ? "svg" : "perfetto");
-        std::ostringstream out;
-        report::write_export(out, format, *run_, timeline_->sections().front().boot);
-        saveText(file, out.str());
+        write_atomically(file.toStdString(), [&](std::ostream& out) {
+            report::write_export(out, format, *run_, timeline_->sections().front().boot);
+        });
     } catch (const std::exception& e) {
         showError(this, tr("Cannot export"), QString::fromStdString(e.what()));
     }

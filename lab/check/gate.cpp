@@ -139,12 +139,13 @@ GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateO
             if (k) m.candidate_median = stats::median(m.candidate);
             continue;
         }
-        m.baseline_median = stats::median(m.baseline);
-        m.candidate_median = stats::median(m.candidate);
-        m.shift = stats::hodges_lehmann(m.baseline, m.candidate);
+        const stats::Comparison c = stats::compare(m.baseline, m.candidate);
+        m.baseline_median = c.median_a;
+        m.candidate_median = c.median_b;
+        m.shift = c.shift;
         m.relative = m.baseline_median > 0 ? m.shift / m.baseline_median : 0;
-        m.interval = stats::bootstrap_median_difference(m.baseline, m.candidate);
-        m.p = stats::mann_whitney(m.baseline, m.candidate).p_greater;
+        m.interval = c.interval;
+        m.p = c.p_greater;
         ps.push_back(m.p);
         tested.push_back(i);
     }

@@ -26,7 +26,7 @@ RunSample sample_of(store::Store& store, const store::RunInfo& r) {
     s.boot_to_init = r.metrics.boot_to_init;
     s.init_done = r.metrics.init_done;
     for (const auto& sp : store.load_boot(r.id).spans)
-        if (sp.duration) s.spans[sp.function + (sp.module.empty() ? "" : " [" + sp.module + "]")] += *sp.duration;
+        if (sp.duration) s.spans[sp.key()] += *sp.duration;
     return s;
 }
 
@@ -37,7 +37,7 @@ RunSet from_infos(store::Store& store, const std::vector<store::RunInfo>& infos,
     RunSet set;
     set.description = what;
     for (const auto& r : infos)
-        if (r.status == "ok" && std::find(exclude.begin(), exclude.end(), r.id) == exclude.end())
+        if (r.counts() && std::find(exclude.begin(), exclude.end(), r.id) == exclude.end())
             set.runs.push_back(sample_of(store, r));
     if (set.runs.empty()) throw Error(what + ": no ok runs to compare with");
     return set;

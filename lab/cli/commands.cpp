@@ -73,7 +73,7 @@ int cmd_import(const Common& c, const std::vector<std::string>& files, const std
             ingest::ImportResult r = ingest::import_file(store, file, opt);
             experiment_id = r.experiment_id; // one experiment for the files of one command
             const model::Metrics& m = r.boot.metrics;
-            std::cout << file << ": run " << r.run_id << " [" << r.status << "]  " << m.sync_count
+            std::cout << file << ": run " << r.run_id << " [" << model::to_string(r.status) << "]  " << m.sync_count
                       << " sync, " << m.async_count << " async spans; boot-to-init "
                       << report::seconds(m.boot_to_init) << "\n";
             if (r.boot.unusable_lines > 0)
@@ -217,7 +217,7 @@ Booted boot_experiment(store::Store& store, const runner::ExperimentSpec& spec, 
     ev.finished = [several](const runner::BootPlan& p, const store::RunInfo& r, int done, int total) {
         char line[320];
         std::snprintf(line, sizeof line, "[%d/%d] %-20s #%-3d %-9s boot-to-init %-12s wall %-12s run %lld%s%s",
-                      done, total, p.label.c_str(), p.repetition, r.status.c_str(),
+                      done, total, p.label.c_str(), p.repetition, model::to_string(r.status),
                       report::seconds(r.metrics.boot_to_init).c_str(),
                       r.wall_us ? report::seconds(*r.wall_us).c_str() : "-", static_cast<long long>(r.id),
                       several ? "  on " : "", several ? r.host.c_str() : "");
@@ -313,7 +313,7 @@ int cmd_check(const Common& c, const CheckCommand& k) try {
         experiment_id = b.result.experiment_id;
         for (const auto& r : store.runs_of(experiment_id)) {
             ++boots;
-            failed_boots += r.status != "ok";
+            failed_boots += r.status != model::RunStatus::Ok;
         }
         if (failed_boots == boots) {
             std::cerr << "bootlab: REGRESSION: none of the " << boots << " boots reached init (see `bootlab runs`)\n";

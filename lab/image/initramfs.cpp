@@ -1,5 +1,6 @@
 #include "image/initramfs.h"
 
+#include "common/atomic_file.h"
 #include "common/cache.h"
 #include "common/error.h"
 #include "common/sha256.h"
@@ -70,9 +71,7 @@ fs::path slowprobe_firmware() {
         x ^= x << 17;
         std::memcpy(&blob[i], &x, 8);
     }
-    const fs::path tmp = f.string() + ".tmp-" + std::to_string(::getpid());
-    std::ofstream(tmp, std::ios::binary).write(blob.data(), static_cast<std::streamsize>(blob.size()));
-    fs::rename(tmp, f);
+    write_atomically(f.string(), [&](std::ostream& o) { o.write(blob.data(), static_cast<std::streamsize>(blob.size())); });
     return f;
 }
 

@@ -63,7 +63,7 @@ ImportResult ingest(store::Store& store, const std::string& name, ImportOptions&
         throw Error(name + ": no initcall lines in " + std::to_string(boot.lines) +
                     " lines. Boot the kernel with `initcall_debug` and `loglevel=8` (or "
                     "`ignore_loglevel`) so that they reach the console, or capture `dmesg`.");
-    result.status = !opt.status.empty() ? opt.status : boot.panicked ? "panic" : "ok";
+    result.status = opt.status.value_or(boot.panicked ? model::RunStatus::Panic : model::RunStatus::Ok);
     std::string error = opt.error;
     if (error.empty() && boot.panicked) error = "kernel panic: " + boot.panic_message;
     result.run_id = writer.finish(boot, log::LogParser::kVersion, result.status, error);

@@ -13,7 +13,7 @@ namespace bootlab::ingest {
 struct ImportOptions {
     store::NewRun run;                 // experiment, variant, backend, ...
     bool require_initcalls = true;     // `bootlab import`: a log without initcalls is an error
-    std::string status;                // force a status (runner: timeout, cancelled); "" = from log
+    std::optional<model::RunStatus> status; // force a status (runner: timeout, cancelled); none = from log
     std::string error;                 // error text stored with a forced status
     // bytes read so far and total (0 if unknown); called about every MiB
     std::function<void(std::uint64_t, std::uint64_t)> progress;
@@ -22,7 +22,7 @@ struct ImportOptions {
 struct ImportResult {
     std::int64_t run_id = 0;
     std::int64_t experiment_id = 0;
-    std::string status;
+    model::RunStatus status = model::RunStatus::Ok;
     model::Boot boot;
 };
 

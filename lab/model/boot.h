@@ -26,6 +26,10 @@ struct Span {
     std::uint64_t line = 0;             // of the `calling` line
 
     bool finished() const { return duration.has_value(); }
+    // "do_scan_async [scsi_mod]", "ahci_pci_driver_init": what names one function across
+    // boots (the cookie and pid change from boot to boot; the module tells apart static
+    // functions of one name)
+    std::string key() const { return module.empty() ? function : function + " [" + module + "]"; }
     Micros end() const { return start + duration.value_or(0); }
 };
 

@@ -47,7 +47,7 @@ void write_svg(std::ostream& out, const store::RunInfo& run, const model::Boot& 
         << "\" viewBox=\"0 0 " << kWidth << ' ' << height << "\" font-family=\"sans-serif\" font-size=\"10\">\n"
         << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n"
         << "<text x=\"10\" y=\"18\" font-size=\"14\">run " << run.id << ": "
-        << xml_escape(run.kernel_version) << " " << xml_escape(run.variant) << " [" << xml_escape(run.status)
+        << xml_escape(run.kernel_version) << " " << xml_escape(run.variant) << " [" << model::to_string(run.status)
         << "]  boot-to-init " << xml_escape(seconds(run.metrics.boot_to_init)) << "</text>\n"
         << "<text x=\"10\" y=\"34\" fill=\"#555\">" << xml_escape(run.kernel_cmdline) << "</text>\n";
 

@@ -21,11 +21,7 @@ std::string millis(model::Micros us) {
 }
 
 std::string span_label(const model::Span& s) {
-    std::string l;
-    if (s.cookie) l = std::to_string(*s.cookie) + "_";
-    l += s.function;
-    if (!s.module.empty()) l += " [" + s.module + "]";
-    return l;
+    return s.cookie ? std::to_string(*s.cookie) + "_" + s.key() : s.key();
 }
 
 } // namespace bootlab::report

@@ -72,6 +72,17 @@ void write_experiment_html(std::ostream& out, store::Store& store, const Experim
     }
     out << "</table>\n";
 
+    if (!s.verdicts.empty()) {
+        out << "<h2>Verdict</h2>\n<p>Medians of the boots that count; Mann-Whitney, two-sided; the interval is a "
+               "bootstrap of the difference of medians.</p>\n<ul>";
+        for (const auto& v : s.verdicts)
+            out << "<li" << (v.c.differs(kVerdictAlpha) ? " class=good" : "") << ">" << e(verdict_line(v)) << "</li>";
+        out << "</ul>\n";
+    }
+    if (!s.warmups.empty())
+        out << "<p>Warm-up: " << s.warmups.size() << (s.warmups.size() == 1 ? " boot" : " boots")
+            << " stored, not counted in any figure of this report.</p>\n";
+
     write_slowprobe_table_html(out, s.slowprobe);
 
     out << "<h2>Slowest spans (median over ok boots)</h2>\n";
@@ -121,7 +132,7 @@ void write_experiment_html(std::ostream& out, store::Store& store, const Experim
         << "<th>boot-to-init</th><th>wall</th><th>error</th></tr>\n";
     for (const auto& r : s.runs)
         out << "<tr><td class=num>" << r.id << "</td><td class=name>" << e(r.variant) << "</td><td class=num>"
-            << r.repetition << "</td><td" << (r.status == "ok" ? "" : " class=bad") << ">" << e(r.status)
+            << r.repetition << "</td><td" << (r.status == model::RunStatus::Ok ? "" : " class=bad") << ">" << model::to_string(r.status)
             << "</td><td class=num>" << e(seconds(r.metrics.boot_to_init)) << "</td><td class=num>"
             << (r.wall_us ? e(seconds(*r.wall_us)) : "-") << "</td><td>" << e(r.error) << "</td></tr>\n";
     out << "</table>\n";

@@ -25,7 +25,7 @@ nlohmann::json run_json(const store::RunInfo& r) {
         {"source", r.source},
         {"kernel_version", r.kernel_version},
         {"kernel_cmdline", r.kernel_cmdline},
-        {"status", r.status},
+        {"status", model::to_string(r.status)},
         {"error", r.error},
         {"created", r.created},
         {"wall_us", opt(r.wall_us)},

@@ -2,6 +2,7 @@
 
 #include "common/escape.h"
 #include "report/summary.h"
+#include "stats/stats.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -73,7 +74,7 @@ void SlowprobeTable::add(const model::Boot& boot, const std::string& kernel_cmdl
 
 model::Micros SlowprobeTable::median(const std::string& row, int devices, bool firmware) const {
     auto it = times.find({row, devices, firmware});
-    return it == times.end() || it->second.empty() ? -1 : report::median(it->second);
+    return it == times.end() || it->second.empty() ? -1 : stats::median(it->second);
 }
 
 void print_slowprobe_table(std::ostream& out, const SlowprobeTable& t) {

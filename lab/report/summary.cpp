@@ -1,19 +1,13 @@
 #include "report/summary.h"
 
 #include "report/format.h"
+#include "stats/stats.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 
 namespace bootlab::report {
-
-model::Micros median(std::vector<model::Micros> v) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
 
 double coefficient_of_variation(const std::vector<model::Micros>& v) {
     if (v.size() < 2) return 0;
@@ -22,6 +16,64 @@ double coefficient_of_variation(const std::vector<model::Micros>& v) {
     mean /= static_cast<double>(v.size());
     for (auto x : v) sq += (static_cast<double>(x) - mean) * (static_cast<double>(x) - mean);
     return mean > 0 ? std::sqrt(sq / static_cast<double>(v.size() - 1)) / mean : 0;
+}
+
+namespace {
+
+std::vector<double> as_doubles(const std::vector<model::Micros>& v) { return {v.begin(), v.end()}; }
+
+// Every variant against the one with the smallest median: init-done when every variant has it
+// (what the user waits for), else boot-to-init.
+std::vector<VariantVerdict> verdicts(const std::map<std::string, VariantSummary>& variants,
+                                     const std::map<std::string, std::vector<model::Micros>>& init_done) {
+    std::map<std::string, std::vector<double>> values;
+    bool all_done = true;
+    for (const auto& [name, v] : variants) {
+        if (v.boot_to_init.empty()) continue;
+        auto it = init_done.find(name);
+        all_done = all_done && it != init_done.end() && !it->second.empty();
+        values[name] = as_doubles(v.boot_to_init);
+    }
+    if (values.size() < 2) return {};
+    const std::string metric = all_done ? "init-done" : "boot-to-init";
+    if (all_done)
+        for (auto& [name, vals] : values) vals = as_doubles(init_done.at(name));
+    const auto fastest = std::min_element(values.begin(), values.end(), [](const auto& x, const auto& y) {
+        return stats::median(x.second) < stats::median(y.second);
+    });
+    std::vector<VariantVerdict> out;
+    for (const auto& [name, vals] : values)
+        if (name != fastest->first) out.push_back({name, fastest->first, metric, stats::compare(fastest->second, vals)});
+    return out;
+}
+
+std::string signed_seconds(double us, int decimals) {
+    char b[48];
+    std::snprintf(b, sizeof b, "%+.*f", decimals, us / 1e6);
+    return b;
+}
+
+} // namespace
+
+std::string verdict_line(const VariantVerdict& v) {
+    const stats::Comparison& c = v.c;
+    const double d = c.median_b - c.median_a;
+    // enough decimals that the interval's ends differ from the estimate where they do
+    const int dec = std::abs(d) >= 1e6 ? 2 : std::abs(d) >= 1e4 ? 3 : 6;
+    char b[512];
+    std::snprintf(b, sizeof b, "%s vs %s: %s %s s (%+.1f%%), 95%% interval [%s, %s] s, p = %.2g", v.variant.c_str(),
+                  v.against.c_str(), v.metric.c_str(), signed_seconds(d, dec).c_str(),
+                  c.median_a > 0 ? 100 * d / c.median_a : 0.0, signed_seconds(c.interval.low, dec).c_str(),
+                  signed_seconds(c.interval.high, dec).c_str(), c.p_two_sided());
+    std::string line = b;
+    const std::string sizes = std::to_string(c.n_b) + " vs " + std::to_string(c.n_a) + " boots";
+    if (!c.decidable(kVerdictAlpha)) {
+        std::snprintf(b, sizeof b, " — %s cannot show a difference (the smallest p they can give is %.2g): boot "
+                      "more repetitions", sizes.c_str(), c.n_a && c.n_b ? 2 * stats::smallest_p(c.n_a, c.n_b) : 1.0);
+        return line + b;
+    }
+    if (c.differs(kVerdictAlpha)) return line + " — " + v.against + " is faster";
+    return line + " — no difference shown by " + sizes;
 }
 
 ExperimentSummary summarize(store::Store& store, std::int64_t experiment_id, std::size_t top) {
@@ -40,11 +92,15 @@ ExperimentSummary summarize(store::Store& store, std::int64_t experiment_id, std
                               [&](const HostBoots& x) { return x.host == r.host && x.backend == r.backend; });
         if (h == s.hosts.end()) h = s.hosts.insert(s.hosts.end(), HostBoots{r.host, r.backend, 0, 0});
         ++h->boots;
-        h->ok += r.status == "ok";
+        h->ok += r.status == model::RunStatus::Ok;
+        if (r.warmup) {
+            s.warmups.push_back(r.id);
+            continue;
+        }
         VariantSummary& v = by_variant[r.variant];
         v.variant = r.variant;
         ++v.runs;
-        if (r.status != "ok") continue;
+        if (!r.counts()) continue;
         ++v.ok;
         if (r.metrics.boot_to_init) v.boot_to_init.push_back(*r.metrics.boot_to_init);
         if (r.metrics.init_done) init_done[r.variant].push_back(*r.metrics.init_done);
@@ -52,7 +108,7 @@ ExperimentSummary summarize(store::Store& store, std::int64_t experiment_id, std
         s.slowprobe.add(b, r.kernel_cmdline);
         for (const auto& sp : b.spans) {
             if (!sp.duration) continue;
-            std::string name = sp.function + (sp.module.empty() ? "" : " [" + sp.module + "]");
+            std::string name = sp.key();
             span_times[r.variant][name].push_back(*sp.duration);
             span_kind[r.variant][name] = to_string(sp.kind);
         }
@@ -67,26 +123,39 @@ ExperimentSummary summarize(store::Store& store, std::int64_t experiment_id, std
     }
     for (auto& [name, v] : by_variant) {
         if (!v.boot_to_init.empty()) {
-            v.median = median(v.boot_to_init);
+            v.median = stats::median(v.boot_to_init);
             v.min = *std::min_element(v.boot_to_init.begin(), v.boot_to_init.end());
             v.max = *std::max_element(v.boot_to_init.begin(), v.boot_to_init.end());
             v.cv = coefficient_of_variation(v.boot_to_init);
-            model::Micros best = -1;
+            std::vector<const store::RunInfo*> mine;
             for (const auto& r : s.runs)
-                if (r.variant == name && r.status == "ok" && r.metrics.boot_to_init) {
-                    model::Micros d = std::llabs(*r.metrics.boot_to_init - v.median);
-                    if (best < 0 || d < best) { best = d; v.representative_run = r.id; }
-                }
+                if (r.variant == name) mine.push_back(&r);
+            if (const store::RunInfo* r = representative_run(mine)) v.representative_run = r->id;
         }
-        if (!init_done[name].empty()) v.init_done_median = median(init_done[name]);
-        for (auto& [fn, times] : span_times[name]) v.slowest.push_back({fn, span_kind[name][fn], median(times)});
+        if (!init_done[name].empty()) v.init_done_median = stats::median(init_done[name]);
+        for (auto& [fn, times] : span_times[name]) v.slowest.push_back({fn, span_kind[name][fn], stats::median(times)});
         std::sort(v.slowest.begin(), v.slowest.end(), [](const SpanStat& a, const SpanStat& b) { return a.median > b.median; });
         if (v.slowest.size() > top) v.slowest.resize(top);
         s.variants.push_back(v);
     }
     for (auto& [path, names] : disk_names)
         if (names.size() > 1) s.device_changes.push_back({path, names});
+    s.verdicts = verdicts(by_variant, init_done);
     return s;
+}
+
+const store::RunInfo* representative_run(const std::vector<const store::RunInfo*>& runs) {
+    std::vector<model::Micros> times;
+    for (const auto* r : runs)
+        if (r->counts() && r->metrics.boot_to_init) times.push_back(*r->metrics.boot_to_init);
+    const model::Micros m = stats::median(times);
+    const store::RunInfo* best = nullptr;
+    for (const auto* r : runs) {
+        if (!r->counts() || !r->metrics.boot_to_init) continue;
+        const auto d = [m](const store::RunInfo* x) { return std::llabs(*x->metrics.boot_to_init - m); };
+        if (!best || d(r) < d(best) || (d(r) == d(best) && r->id < best->id)) best = r;
+    }
+    return best;
 }
 
 std::string hosts_line(const std::vector<HostBoots>& hosts) {
@@ -121,6 +190,11 @@ void print_summary(std::ostream& out, const ExperimentSummary& s) {
         }
     }
     print_slowprobe_table(out, s.slowprobe);
+    if (!s.warmups.empty()) {
+        out << "\nwarm-up: " << s.warmups.size() << (s.warmups.size() == 1 ? " boot" : " boots") << " (run";
+        for (std::size_t i = 0; i < s.warmups.size(); ++i) out << (i ? ", " : " ") << s.warmups[i];
+        out << ") stored, not counted in any figure above\n";
+    }
     if (!s.hosts.empty()) out << "\nhosts: " << hosts_line(s.hosts) << "\n";
     out << "\ndevice order: ";
     if (s.boots_with_devices == 0) {
@@ -140,6 +214,10 @@ void print_summary(std::ostream& out, const ExperimentSummary& s) {
             }
             out << "\n";
         }
+    }
+    if (!s.verdicts.empty()) {
+        out << "\nverdict (medians of the boots that count; Mann-Whitney, two-sided):\n";
+        for (const auto& v : s.verdicts) out << "  " << verdict_line(v) << "\n";
     }
 }
 

@@ -3,6 +3,7 @@
 // all boots, whether any disk changed its name (the promise async init made: device names do
 // not change between sync and async boots, nor between repetitions).
 #include "report/slowprobe_table.h"
+#include "stats/stats.h"
 #include "store/store.h"
 
 #include <map>
@@ -27,8 +28,19 @@ struct VariantSummary {
     double cv = 0;                           // coefficient of variation, stddev / mean
     std::optional<model::Micros> init_done_median;
     std::vector<SpanStat> slowest;           // top spans by median duration
-    std::int64_t representative_run = 0;     // the ok run closest to the median
+    std::int64_t representative_run = 0;     // representative_run() of the variant's boots
 };
+
+// One variant against the experiment's fastest: the verdict line that ends the summary.
+struct VariantVerdict {
+    std::string variant, against;  // `variant` compared with `against`, the fastest variant
+    std::string metric;            // init-done, or boot-to-init when a variant has no init-done
+    stats::Comparison c;           // a = against, b = variant (microseconds)
+};
+// "scan-sync vs async: init-done +6.41 s (+49.0%), 95% interval [+6.10, +6.72] s, p = 0.029 —
+// async is faster"; or why no difference is shown.
+std::string verdict_line(const VariantVerdict& v);
+constexpr double kVerdictAlpha = 0.05; // two-sided
 
 struct DeviceChange {
     std::string path;                                  // by-path name of the disk
@@ -51,7 +63,14 @@ struct ExperimentSummary {
     std::vector<DeviceChange> device_changes;
     SlowprobeTable slowprobe;                // boots with the slow-probe test driver
     std::vector<HostBoots> hosts;            // where the boots ran, in order of first boot
+    std::vector<std::int64_t> warmups;       // warm-up runs: stored, in no statistic
+    std::vector<VariantVerdict> verdicts;    // every other variant against the fastest
 };
+
+// The boot that stands for a set of boots (a variant, one side of a comparison): of the boots
+// that count, the one whose boot-to-init is closest to their median, the earliest of equals;
+// none if no boot counts. The report's timelines and the GUI's compare both show this boot.
+const store::RunInfo* representative_run(const std::vector<const store::RunInfo*>& runs);
 
 // "alpha (libvirt) 3 boots, beta (libvirt) 2 of 3 ok": the hosts line of the summary and report.
 std::string hosts_line(const std::vector<HostBoots>& hosts);
@@ -60,7 +79,6 @@ ExperimentSummary summarize(store::Store& store, std::int64_t experiment_id, std
 void print_summary(std::ostream& out, const ExperimentSummary& s);
 
 // statistics helpers
-model::Micros median(std::vector<model::Micros> v);
 double coefficient_of_variation(const std::vector<model::Micros>& v);
 
 } // namespace bootlab::report

@@ -22,7 +22,7 @@ void print_blame(std::ostream& out, const store::RunInfo& r, const model::Boot& 
                  std::size_t limit) {
     const model::Metrics& m = r.metrics;
     out << "run " << r.id << "  " << r.experiment << (r.variant.empty() ? "" : " / " + r.variant)
-        << "  [" << r.status << "]  " << r.created << "\n";
+        << "  [" << model::to_string(r.status) << "]  " << r.created << "\n";
     if (!r.source.empty()) out << "  log           " << r.source << "\n";
     out << "  kernel        " << (r.kernel_version.empty() ? "?" : r.kernel_version) << "\n";
     if (r.backend != "import")
@@ -74,7 +74,7 @@ void print_runs(std::ostream& out, const std::vector<store::RunInfo>& runs) {
     for (const auto& r : runs) {
         std::string name = r.experiment + (r.variant.empty() ? "" : " / " + r.variant);
         std::snprintf(line, sizeof line, "%5lld  %-20s  %-9s  %-16s  %14s  %5lld  %5lld  ",
-                      static_cast<long long>(r.id), r.created.c_str(), r.status.c_str(),
+                      static_cast<long long>(r.id), r.created.c_str(), model::to_string(r.status),
                       r.kernel_version.empty() ? "?" : r.kernel_version.c_str(),
                       seconds(r.metrics.boot_to_init).c_str(),
                       static_cast<long long>(r.metrics.sync_count),

@@ -2,6 +2,7 @@
 
 #include "common/escape.h"
 #include "report/summary.h"
+#include "stats/stats.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -73,7 +74,7 @@ void chart(std::ostream& out, const std::string& title, const std::vector<std::i
                               X(x) + jitter, Y(static_cast<double>(vals[k])), col);
                 out << b;
             }
-            const double m = static_cast<double>(median(vals));
+            const double m = static_cast<double>(stats::median(vals));
             std::snprintf(b, sizeof b, "%s%.1f,%.1f", path.empty() ? "M" : " L", X(x), Y(m));
             path += b;
         }
@@ -92,7 +93,7 @@ void write_trend_html(std::ostream& out, store::Store& store, const std::string&
     std::vector<std::int64_t> experiments;
     std::map<std::string, Series> bti, done;
     for (const auto& r : store.runs()) { // oldest first
-        if (r.experiment != name || r.status != "ok") continue;
+        if (r.experiment != name || !r.counts()) continue;
         auto it = std::find(experiments.begin(), experiments.end(), r.experiment_id);
         if (it == experiments.end()) it = experiments.insert(it, r.experiment_id);
         const auto x = static_cast<std::size_t>(it - experiments.begin());

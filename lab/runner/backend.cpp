@@ -58,15 +58,15 @@ void classify_ending(BootOutcome* o, Ending how, const std::string& detail, std:
                      bool emulator_failed) {
     switch (how) {
     case Ending::cancelled:
-        o->status = "cancelled";
+        o->status = model::RunStatus::Cancelled;
         o->error = "cancelled by the user";
         return;
     case Ending::timeout:
-        o->status = "timeout";
+        o->status = model::RunStatus::Timeout;
         o->error = "no poweroff within " + std::to_string(timeout.count()) + " s; " + detail;
         return;
     case Ending::host_failed:
-        o->status = "error";
+        o->status = model::RunStatus::Error;
         o->host_failed = true;
         o->error = detail;
         return;
@@ -74,16 +74,16 @@ void classify_ending(BootOutcome* o, Ending how, const std::string& detail, std:
         break;
     }
     if (emulator_failed) {
-        o->status = "error";
+        o->status = model::RunStatus::Error;
         const std::string& log = o->log;
         std::string tail = log.size() > 600 ? log.substr(log.size() - 600) : log;
         o->error = detail + (tail.empty() ? "" : ": " + tail);
     } else if (o->log.find("BOOTLAB: poweroff") == std::string::npos &&
                o->log.find("Kernel panic") == std::string::npos) {
-        o->status = "error";
+        o->status = model::RunStatus::Error;
         o->error = "the guest stopped without powering off or panicking";
     } else {
-        o->status = "ok"; // a panic is found by the parser
+        o->status = model::RunStatus::Ok; // a panic is found by the parser
     }
 }
 

@@ -6,6 +6,7 @@
 // (classify_ending) so that every backend means the same by ok, timeout, cancelled and error.
 #include "image/initramfs.h"
 #include "kernel/kernel.h"
+#include "model/run_status.h"
 #include "runner/boot_flags.h"
 #include "runner/hardware.h"
 
@@ -64,7 +65,7 @@ private:
 };
 
 struct BootOutcome {
-    std::string status;                // ok | timeout | cancelled | error (panic: from the log)
+    model::RunStatus status = model::RunStatus::Ok; // not Panic: the parser finds that in the log
     std::string error;                 // for status != ok
     bool host_failed = false;          // the host failed, not the boot: boot it elsewhere
     std::string log;                   // the serial console, as received

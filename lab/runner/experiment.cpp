@@ -175,7 +175,7 @@ ExperimentSpec load_experiment(const std::filesystem::path& file) {
 ExperimentSpec parse_experiment(const std::string& text, const std::filesystem::path& file) {
     const Where w{file.string()};
     const toml::table root = parse_toml(w, text);
-    only_keys(w, root, "the file", {"name", "description", "repetitions", "machine", "kernels",
+    only_keys(w, root, "the file", {"name", "description", "repetitions", "warmup", "machine", "kernels",
                                     "hardware", "flags", "variants", "hosts"});
     ExperimentSpec s;
     s.file = file;
@@ -187,6 +187,7 @@ ExperimentSpec parse_experiment(const std::string& text, const std::filesystem::
     }
     if (auto n = root.get("description")) s.description = get<std::string>(w, *n, "description");
     if (auto n = root.get("repetitions")) s.repetitions = get_int(w, *n, "repetitions", 1, 10000);
+    if (auto n = root.get("warmup")) s.warmup = get_int(w, *n, "warmup", 0, 100);
     if (auto n = root.get("machine")) {
         const auto& m = table_at(w, *n, "[machine]");
         only_keys(w, m, "[machine]", {"smp", "memory", "timeout"});
@@ -289,7 +290,7 @@ std::vector<BootPlan> expand(const ExperimentSpec& s, std::uint64_t seed) {
         for (std::size_t h = 0; h < s.hardware.size(); ++h)
             for (std::size_t v = 0; v < s.variants.size(); ++v)
                 for (int r = 1; r <= s.repetitions && in(s.variants[v].hardware, h) && in(s.variants[v].kernels, k); ++r) {
-                    BootPlan p{k, h, v, r, ""};
+                    BootPlan p{k, h, v, r, false, ""};
                     if (s.kernels.size() > 1) p.label += s.kernels[k].name + "/";
                     if (s.hardware.size() > 1) p.label += s.hardware[h].name + "/";
                     p.label += s.variants[v].name;

@@ -50,6 +50,7 @@ struct ExperimentSpec {
     std::string name;
     std::string description;
     int repetitions = 3;
+    int warmup = 0;                // boots per host before the measured ones, stored but not counted
     int smp = 2;
     int memory_mb = 512;
     std::chrono::seconds timeout{180};
@@ -62,7 +63,8 @@ struct ExperimentSpec {
 // One boot of the matrix.
 struct BootPlan {
     std::size_t kernel = 0, hardware = 0, variant = 0;
-    int repetition = 0;            // 1-based
+    int repetition = 0;            // 1-based; 0 for a warm-up boot
+    bool warmup = false;           // warms caches up; stored, in no statistic
     std::string label;             // the run's variant name: only the dimensions that vary
 };
 

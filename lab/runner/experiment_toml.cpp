@@ -52,6 +52,7 @@ std::string to_toml(const ExperimentSpec& s) {
     root.insert("name", s.name);
     if (!s.description.empty()) root.insert("description", s.description);
     root.insert("repetitions", s.repetitions);
+    if (s.warmup) root.insert("warmup", s.warmup);
     root.insert("machine", toml::table{{"smp", s.smp}, {"memory", s.memory_mb},
                                        {"timeout", static_cast<std::int64_t>(s.timeout.count())}});
     toml::table kernels;

@@ -156,7 +156,7 @@ BootOutcome QemuBackend::boot(const BootRequest& r, const std::atomic<bool>& can
         classify_ending(&o, how, how == Ending::timeout ? "QEMU killed" : "QEMU exited with " + std::to_string(exit_code),
                         r.timeout, exit_code != 0);
     } catch (const Error& e) { // QEMU missing, no room for disk files: this boot's error
-        o.status = "error";
+        o.status = model::RunStatus::Error;
         o.error = e.what();
     }
     return o;

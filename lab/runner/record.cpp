@@ -13,6 +13,7 @@ ingest::ImportResult record_boot(store::Store& store, const BootRecord& rec, con
     run.experiment_spec = rec.spec.text;
     run.variant = rec.plan.label;
     run.repetition = rec.plan.repetition;
+    run.warmup = rec.plan.warmup;
     run.backend = out.start.backend;
     run.host = out.start.host;
     run.source = rec.spec.file.string();
@@ -25,7 +26,7 @@ ingest::ImportResult record_boot(store::Store& store, const BootRecord& rec, con
     run.kernel = {k.hash, k.origin == "file" ? "unknown" : k.origin, k.series, k.config_hash};
     run.replaces = rec.replaces;
     io.require_initcalls = false;
-    if (out.status != "ok") {
+    if (out.status != model::RunStatus::Ok) {
         io.status = out.status;
         io.error = out.error;
     }

@@ -24,6 +24,8 @@ struct Host {
     HostSpec spec;
     std::unique_ptr<Backend> backend;
     HostResult result;
+    int warmups_left = 0; // warm-up boots still to start here
+    int warming = 0;      // warm-up boots running here: its other slots wait for them
 };
 
 // Connects to a host, checks that it can express every machine the experiment boots, and
@@ -130,7 +132,7 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
             for (auto& r : store.runs_of(*id)) {
                 const std::pair<std::string, int> key{r.variant, static_cast<int>(r.repetition)};
                 earlier[key].push_back(r.id);
-                if (r.status != "cancelled" && !r.host_failed) done_before.insert(key);
+                if (r.status != model::RunStatus::Cancelled && !r.host_failed) done_before.insert(key);
             }
         }
 
@@ -146,11 +148,19 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
             ": " + std::to_string(result.skipped) + " boots already stored, " + std::to_string(todo.size()) +
             " to go" + (todo.empty() ? " (--new boots it all again)" : ""));
 
+    // Warm-ups: each host boots the first plan to go `warmup` times before its measured boots
+    // (its caches, not another host's, are what a cold first boot pays for).
+    int warmups = 0;
+    for (auto& h : hosts)
+        if (h.result.failure.empty() && !todo.empty()) warmups += h.warmups_left = spec.warmup;
+    if (warmups) say(std::to_string(warmups) + " warm-up boot" + (warmups == 1 ? "" : "s") +
+                     " first, stored but not counted");
+
     std::mutex mu;               // guards the store, the result, the queue and the hosts' results
     std::condition_variable wake; // a boot went back into the queue, or the last one ended
     int in_flight = 0;
     int done_count = result.skipped;
-    const int total = static_cast<int>(todo.size()) + result.skipped;
+    const int total = static_cast<int>(todo.size()) + result.skipped + warmups;
     std::exception_ptr failure;  // the first error of any slot: rethrown after all have stopped
     bool stop = false;
 
@@ -163,10 +173,20 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
             const auto t_wait = Clock::now();
             {
                 std::unique_lock<std::mutex> lock(mu);
-                wake.wait(lock, [&] { return !todo.empty() || in_flight == 0 || cancel || stop; });
+                wake.wait(lock, [&] {
+                    return cancel || stop || !host.result.failure.empty() || (todo.empty() && in_flight == 0) ||
+                           (!todo.empty() && (host.warmups_left > 0 || host.warming == 0));
+                });
                 if (todo.empty() || cancel || stop || !host.result.failure.empty()) return;
                 plan = todo.front();
-                todo.pop_front();
+                if (host.warmups_left > 0) {
+                    --host.warmups_left;
+                    ++host.warming;
+                    plan.repetition = 0;
+                    plan.warmup = true;
+                } else {
+                    todo.pop_front();
+                }
                 ++in_flight;
             }
             *idle_us += micros(Clock::now() - t_wait); // waiting with work in the queue
@@ -181,24 +201,27 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
             const auto t_record = Clock::now();
             std::lock_guard<std::mutex> lock(mu);
             --in_flight;
+            host.warming -= plan.warmup;
             const std::pair<std::string, int> key{plan.label, plan.repetition};
-            BootRecord rec{spec, result.experiment_id, opt.origin, plan, art.kernels[plan.kernel], earlier[key]};
+            // a warm-up replaces nothing: earlier calls' warm-ups stay, as what they were
+            BootRecord rec{spec, result.experiment_id, opt.origin, plan, art.kernels[plan.kernel],
+                           plan.warmup ? std::vector<std::int64_t>{} : earlier[key]};
             auto r = record_boot(store, rec, out);
             result.experiment_id = r.experiment_id;
-            earlier[key] = {r.run_id};
+            if (!plan.warmup) earlier[key] = {r.run_id};
             if (out.host_failed) {
                 // The boot goes back to the front of the queue for the other hosts; its stored
                 // error is replaced when it has run there (or by a later resume).
                 host.result.failure = out.error;
-                todo.push_front(plan);
+                if (!plan.warmup) todo.push_front(plan);
                 say(out.error + "; host " + host.result.name + " taken out, its boots go to the other hosts");
                 wake.notify_all();
                 return;
             }
             ++host.result.boots;
-            ++result.booted;
-            if (r.status != "ok" && r.status != "cancelled") ++result.failed;
-            if (r.status == "cancelled") result.cancelled = true;
+            ++(plan.warmup ? result.warmups : result.booted);
+            if (r.status != model::RunStatus::Ok && r.status != model::RunStatus::Cancelled) ++result.failed;
+            if (r.status == model::RunStatus::Cancelled) result.cancelled = true;
             ++done_count;
             if (ev.finished) ev.finished(plan, store.require_run(r.run_id), done_count, total);
             *idle_us += micros(Clock::now() - t_record);

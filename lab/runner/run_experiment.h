@@ -44,7 +44,8 @@ struct HostResult {
 
 struct ExperimentResult {
     std::int64_t experiment_id = 0;
-    int booted = 0;                 // boots done by this call
+    int booted = 0;                 // boots done by this call (warm-ups not counted)
+    int warmups = 0;                // warm-up boots done by this call
     int skipped = 0;                // already stored by an earlier, interrupted call
     int failed = 0;                 // of this call's boots: not ok (panic/timeout/error)
     int unrun = 0;                  // left unbooted because every host failed: resume later

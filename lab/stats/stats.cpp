@@ -8,13 +8,6 @@
 
 namespace bootlab::stats {
 
-double median(std::vector<double> v) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    const std::size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-}
-
 double quantile(std::vector<double> v, double q) {
     if (v.empty()) return 0;
     std::sort(v.begin(), v.end());
@@ -137,6 +130,21 @@ Interval bootstrap_median_difference(const std::vector<double>& a, const std::ve
         return diffs[std::min(i, diffs.size() - 1)];
     };
     return {at(tail), at(1 - tail)};
+}
+
+Comparison compare(const std::vector<double>& a, const std::vector<double>& b) {
+    Comparison c;
+    c.n_a = a.size();
+    c.n_b = b.size();
+    if (a.empty() || b.empty()) return c;
+    c.median_a = median(a);
+    c.median_b = median(b);
+    c.shift = hodges_lehmann(a, b);
+    c.interval = bootstrap_median_difference(a, b);
+    const RankTest t = mann_whitney(a, b);
+    c.p_greater = t.p_greater;
+    c.p_less = t.p_less;
+    return c;
 }
 
 std::vector<bool> holm(const std::vector<double>& p, double alpha) {

@@ -56,7 +56,8 @@ constexpr std::string_view kRunColumns = R"(
     r.boot_to_init_us, r.init_done_us, r.free_initmem_us, r.last_initcall_end_us,
     r.initcall_total_us, r.async_total_us, r.boot_wait_us, r.sync_count, r.async_count,
     r.unfinished_count, r.sync_chain_pid, r.sync_chain_us, r.panic_message,
-    r.parser_version, r.lines_total, r.lines_unused, r.log_bytes, r.domain_xml, r.emulator_version, r.host_failed
+    r.parser_version, r.lines_total, r.lines_unused, r.log_bytes, r.domain_xml, r.emulator_version, r.host_failed,
+    r.warmup
     FROM run r JOIN experiment e ON e.id = r.experiment_id LEFT JOIN kernel k ON k.id = r.kernel_id)";
 
 RunInfo read_run_row(const Stmt& s) {
@@ -75,7 +76,8 @@ RunInfo read_run_row(const Stmt& s) {
     r.kernel_series = s.text(c++);
     r.kernel_cmdline = s.text(c++);
     r.emulator_argv = s.text(c++);
-    r.status = s.text(c++);
+    // the schema's CHECK admits only the five; a foreign writer's text reads as an error
+    r.status = model::parse_run_status(s.text(c++)).value_or(model::RunStatus::Error);
     r.error = s.text(c++);
     r.created = s.text(c++);
     r.wall_us = s.opt_int64(c++);
@@ -100,6 +102,7 @@ RunInfo read_run_row(const Stmt& s) {
     r.domain_xml = s.text(c++);
     r.emulator_version = s.text(c++);
     r.host_failed = s.int64(c++) != 0;
+    r.warmup = s.int64(c++) != 0;
     return r;
 }
 
@@ -233,13 +236,13 @@ RunWriter::RunWriter(Store& store, const NewRun& run)
     }
     Stmt r(db, R"(INSERT INTO run (experiment_id, kernel_id, variant, repetition, backend, host, source,
                   emulator_argv, status, wall_us, parser_version, lines_total, lines_unused,
-                  log_bytes, domain_xml, emulator_version, host_failed)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'error', ?, 0, 0, 0, 0, ?, ?, ?))");
+                  log_bytes, domain_xml, emulator_version, host_failed, warmup)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'error', ?, 0, 0, 0, 0, ?, ?, ?, ?))");
     r.bind(1, experiment_id_).bind(2, kernel_id).bind(3, run.variant).bind(4, run.repetition);
     r.bind(5, run.backend).bind_text_or_null(6, run.host).bind_text_or_null(7, run.source);
     r.bind_text_or_null(8, run.emulator_argv).bind(9, run.wall_us);
     r.bind_text_or_null(10, run.domain_xml).bind_text_or_null(11, run.emulator_version);
-    r.bind(12, static_cast<std::int64_t>(run.host_failed)).run();
+    r.bind(12, static_cast<std::int64_t>(run.host_failed)).bind(13, static_cast<std::int64_t>(run.warmup)).run();
     run_id_ = db.last_insert_rowid();
 }
 
@@ -268,7 +271,7 @@ void RunWriter::flush_chunk() {
 }
 
 std::int64_t RunWriter::finish(const model::Boot& boot, int parser_version,
-                               std::string_view status, std::string_view error) {
+                               model::RunStatus status, std::string_view error) {
     flush_chunk();
     store_->write_boot(run_id_, boot, parser_version, log_bytes_, status, error);
     tx_->commit();
@@ -317,7 +320,7 @@ std::optional<std::int64_t> Store::kernel_for(std::int64_t run_id, const model::
 }
 
 void Store::write_boot(std::int64_t run_id, const model::Boot& boot, int parser_version,
-                       std::int64_t log_bytes, std::string_view status, std::string_view error) {
+                       std::int64_t log_bytes, model::RunStatus status, std::string_view error) {
     Stmt& sp = stmt(ins_span_, R"(INSERT INTO span (run_id, seq, symbol_id, cookie, pid,
         start_us, duration_us, ret, kind, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?))");
     for (const model::Span& s : boot.spans) {
@@ -358,7 +361,7 @@ void Store::write_boot(std::int64_t run_id, const model::Boot& boot, int parser_
         async_count = ?, unfinished_count = ?, sync_chain_pid = ?, sync_chain_us = ?,
         panic_message = ?, parser_version = ?, lines_total = ?, lines_unused = ?, log_bytes = ?
         WHERE id = ?)");
-    up.bind(1, kernel_for(run_id, boot)).bind_text_or_null(2, boot.cmdline).bind(3, status);
+    up.bind(1, kernel_for(run_id, boot)).bind_text_or_null(2, boot.cmdline).bind(3, model::to_string(status));
     up.bind_text_or_null(4, error).bind(5, m.boot_to_init).bind(6, m.init_done);
     up.bind(7, m.free_initmem).bind(8, m.last_initcall_end).bind(9, m.initcall_total);
     up.bind(10, m.async_total).bind(11, m.boot_wait).bind(12, m.sync_count);
@@ -408,7 +411,7 @@ model::Boot Store::load_boot(std::int64_t id) {
     model::Boot b;
     b.kernel_version = info.kernel_version;
     b.cmdline = info.kernel_cmdline;
-    b.panicked = info.status == "panic";
+    b.panicked = info.status == model::RunStatus::Panic;
     b.panic_message = info.panic_message;
     b.metrics = info.metrics;
     b.lines = static_cast<std::uint64_t>(info.lines_total);
@@ -478,8 +481,9 @@ void Store::replace_boot(std::int64_t id, const model::Boot& boot, int parser_ve
     }
     // A reparse can turn a run into a panic (or back), but never overrides what the runner saw
     // (timeout, cancelled, error).
-    std::string status = info.status;
-    if (status == "ok" || status == "panic") status = boot.panicked ? "panic" : "ok";
+    model::RunStatus status = info.status;
+    if (status == model::RunStatus::Ok || status == model::RunStatus::Panic)
+        status = boot.panicked ? model::RunStatus::Panic : model::RunStatus::Ok;
     try {
         write_boot(id, boot, parser_version, info.log_bytes, status, info.error);
         tx.commit();

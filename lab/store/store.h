@@ -3,6 +3,7 @@
 // schema; a run is written by a RunWriter inside one transaction, so a failed import or a
 // killed process leaves no trace of the run.
 #include "model/boot.h"
+#include "model/run_status.h"
 #include "store/sqlite.h"
 
 #include <filesystem>
@@ -29,7 +30,7 @@ struct RunInfo {
     std::string kernel_series;  // source builds: the patch series
     std::string kernel_cmdline;
     std::string emulator_argv;
-    std::string status;
+    model::RunStatus status = model::RunStatus::Ok;
     std::string error;
     std::string created;
     std::optional<std::int64_t> wall_us;
@@ -42,6 +43,11 @@ struct RunInfo {
     std::string domain_xml;     // libvirt boots
     std::string emulator_version;
     bool host_failed = false;   // the host failed under this boot: resuming boots it again
+    bool warmup = false;        // a warm-up boot: stored, never counted
+
+    // Whether this boot's numbers count: an ok boot that was not a warm-up. The one rule the
+    // summary, the report, the gate and the GUI use to pick the boots they compute from.
+    bool counts() const { return status == model::RunStatus::Ok && !warmup; }
 };
 
 // The kernel a run booted, as the lab knows it (imports only know the banner it printed).
@@ -67,6 +73,7 @@ struct NewRun {
     std::string domain_xml;    // libvirt backend
     std::string emulator_version;
     bool host_failed = false;
+    bool warmup = false;
     KernelRecord kernel;
     std::optional<std::int64_t> wall_us;
     std::vector<std::int64_t> replaces; // runs this one supersedes (a resumed cancelled boot):
@@ -83,7 +90,7 @@ public:
     RunWriter(RunWriter&&) noexcept;
     void append_log(std::string_view bytes); // the raw log, in any chunking
     // Writes the parsed boot and commits. Returns the run id.
-    std::int64_t finish(const model::Boot& boot, int parser_version, std::string_view status,
+    std::int64_t finish(const model::Boot& boot, int parser_version, model::RunStatus status,
                         std::string_view error = {});
     std::int64_t run_id() const { return run_id_; }
     std::int64_t experiment_id() const { return experiment_id_; }
@@ -143,7 +150,7 @@ private:
     void check_ours();
     void check_not_newer(int current);
     void write_boot(std::int64_t run_id, const model::Boot& boot, int parser_version,
-                    std::int64_t log_bytes, std::string_view status, std::string_view error);
+                    std::int64_t log_bytes, model::RunStatus status, std::string_view error);
     std::optional<std::int64_t> kernel_for(std::int64_t run_id, const model::Boot& boot);
     std::int64_t symbol_id(const std::string& function, const std::string& module);
     Stmt& stmt(std::unique_ptr<Stmt>& slot, std::string_view sql);

@@ -15,6 +15,7 @@
 //
 //   gui_bench [--runs 10000] [--spans 5000] [--rounds 15]
 #include "demo_db.h"
+#include "stats/stats.h"
 #include "compare_view.h"
 #include "history_view.h"
 #include "run_table_model.h"
@@ -40,10 +41,7 @@ double ms_since(Clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
+using stats::median;
 
 model::Boot big_boot(store::Store& store, std::int64_t run, std::size_t spans) {
     const model::Boot one = store.load_boot(run);

@@ -7,6 +7,7 @@
 // to a no-op sink), parser + model, and `bootlab import` into a fresh SQLite file (the real
 // binary, as a user runs it). Medians over the rounds; the ratios are the result.
 #include "ingest/ingest.h"
+#include "stats/stats.h"
 #include "log/log_parser.h"
 #include "model/boot_builder.h"
 #include "test_util.h"
@@ -91,10 +92,7 @@ template <class F> double time_in_process(const std::string& text, F&& make_sink
     return std::chrono::duration<double>(Clock::now() - t0).count();
 }
 
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-}
+using bootlab::stats::median;
 
 } // namespace
 

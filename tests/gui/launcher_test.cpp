@@ -108,7 +108,7 @@ private slots:
         for (const auto& r : s.runs()) if (r.experiment == "launcher-test") runs.push_back(r);
         QCOMPARE(runs.size(), std::size_t(2));
         for (const auto& r : runs) {
-            QCOMPARE(QString::fromStdString(r.status), QString("ok"));
+            QCOMPARE(QString(model::to_string(r.status)), QString("ok"));
             QCOMPARE(QString::fromStdString(r.variant), QString("scan-sync"));
             QVERIFY(r.kernel_cmdline.find("scsi_mod.scan=sync") != std::string::npos);
             QVERIFY(r.kernel_cmdline.find(tag.toStdString()) != std::string::npos);
@@ -145,7 +145,7 @@ private slots:
         QCOMPARE(qemuWithTag(tag), 0);
         store::Store s(dir.path / "launch.db");
         int cancelled = 0;
-        for (const auto& r : s.runs()) cancelled += r.experiment == "launcher-cancel" && r.status == "cancelled";
+        for (const auto& r : s.runs()) cancelled += r.experiment == "launcher-cancel" && r.status == model::RunStatus::Cancelled;
         QCOMPARE(cancelled, 1);
         QVERIFY(w->launch()->findChild<QPushButton*>("run")->isEnabled());
     }

@@ -114,7 +114,7 @@ private slots:
         extra.id = 999;
         m.upsertRun(extra);
         QCOMPARE(m.rowCount(), int(test::demo_runs().size()) + 1);
-        extra.status = "timeout";
+        extra.status = model::RunStatus::Timeout;
         m.upsertRun(extra);
         QCOMPARE(m.rowCount(), int(test::demo_runs().size()) + 1);
         QCOMPARE(m.index(m.rowCount() - 1, gui::RunTableModel::Status).data().toString(), QString("timeout"));

@@ -16,6 +16,7 @@ void expect_same(const runner::ExperimentSpec& a, const runner::ExperimentSpec& 
     EXPECT_EQ(a.name, b.name);
     EXPECT_EQ(a.description, b.description);
     EXPECT_EQ(a.repetitions, b.repetitions);
+    EXPECT_EQ(a.warmup, b.warmup);
     EXPECT_EQ(a.smp, b.smp);
     EXPECT_EQ(a.memory_mb, b.memory_mb);
     EXPECT_EQ(a.timeout, b.timeout);

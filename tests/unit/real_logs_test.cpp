@@ -33,7 +33,7 @@ TEST_P(RealLog, StoredSpanCountsEqualAHandCount) {
     HandCount h = count_by_hand(GetParam());
     ASSERT_GT(h.sync, 200) << "the hand count itself found nothing"; // stock ~700, async-lab ~250
     auto r = ingest::import_file(store, test::data(GetParam()), {});
-    EXPECT_EQ(r.status, "ok");
+    EXPECT_EQ(r.status, model::RunStatus::Ok);
     EXPECT_EQ(query(store, "SELECT count(*) FROM span WHERE run_id = ? AND kind = 'sync'", r.run_id), h.sync);
     EXPECT_EQ(query(store, "SELECT count(*) FROM span WHERE run_id = ? AND kind = 'async'", r.run_id), h.async);
     EXPECT_EQ(query(store, "SELECT sync_count FROM run WHERE id = ?", r.run_id), h.sync);

@@ -63,12 +63,13 @@ TEST(Schema, AnOlderDatabaseIsMigratedKeepingItsRuns) {
         store::Store s(path);
         run_id = ingest::import_file(s, test::data(test::kRealLogs[0]), {}).run_id;
     }
-    {   // make it what bootlab wrote before migration 0002: no marker.duration_us (nor 0003's columns)
+    {   // make it what bootlab wrote before migration 0002: no marker.duration_us (nor the columns of 0003 and 0004)
         store::Db db(path.string(), store::Db::Mode::ReadWriteCreate);
         db.exec("ALTER TABLE marker DROP COLUMN duration_us");
         db.exec("ALTER TABLE run DROP COLUMN domain_xml");
         db.exec("ALTER TABLE run DROP COLUMN emulator_version");
         db.exec("ALTER TABLE run DROP COLUMN host_failed");
+        db.exec("ALTER TABLE run DROP COLUMN warmup");
         db.exec("PRAGMA user_version = 1");
     }
     store::Store s(path);
@@ -178,9 +179,9 @@ TEST(Import, PanicIsStoredAsPanicWithItsLog) {
     std::string log = test::slurp(test::data(test::kRealLogs[0])).substr(0, 60000) +
                       "\n[    2.400000] Kernel panic - not syncing: Requested init /bad failed (error -2).\n";
     auto r = ingest::import_text(s, log, "panic.log", {});
-    EXPECT_EQ(r.status, "panic");
+    EXPECT_EQ(r.status, model::RunStatus::Panic);
     auto info = s.require_run(r.run_id);
-    EXPECT_EQ(info.status, "panic");
+    EXPECT_EQ(info.status, model::RunStatus::Panic);
     EXPECT_NE(info.error.find("Requested init /bad failed"), std::string::npos);
     EXPECT_EQ(info.log_bytes, static_cast<std::int64_t>(log.size()));
 }
