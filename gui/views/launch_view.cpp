@@ -39,6 +39,10 @@ namespace {
 enum BootColumn { BootLabel, BootRep, BootHost, BootStatus, BootTime, BootToInitCol, BootColumns };
 
 QString key(const QString& label, int repetition) { return label + '\t' + QString::number(repetition); }
+// repetition 0 is a warm-up boot (stored, not counted)
+QString repetitionText(int repetition) {
+    return repetition ? QString::number(repetition) : QObject::tr("warm-up");
+}
 
 std::vector<std::string> words(const QString& text) {
     std::vector<std::string> out;
@@ -369,7 +373,7 @@ LaunchView::BootRow& LaunchView::rowFor(const QString& label, int repetition) {
     if (it != rows_.end()) return *it;
     const int row = boots_->rowCount();
     boots_->insertRow(row);
-    const QStringList cells{label, QString::number(repetition), "", tr("waiting"), "", ""};
+    const QStringList cells{label, repetitionText(repetition), "", tr("waiting"), "", ""};
     for (int c = 0; c < BootColumns; ++c) boots_->setItem(row, c, new QTableWidgetItem(cells[c]));
     BootRow r;
     r.row = row;
@@ -379,8 +383,10 @@ LaunchView::BootRow& LaunchView::rowFor(const QString& label, int repetition) {
 
 void LaunchView::showConsoleTitle() {
     const BootRow r = rows_.value(shown_);
-    console_title_->setText(tr("Serial console: %1, repetition %2%3")
-                                .arg(shown_.section('\t', 0, 0), shown_.section('\t', 1, 1),
+    console_title_->setText(tr("Serial console: %1, %2%3")
+                                .arg(shown_.section('\t', 0, 0),
+                                     shown_.section('\t', 1, 1) == "0" ? tr("warm-up")
+                                                                      : tr("repetition ") + shown_.section('\t', 1, 1),
                                      r.running ? tr(" (live)") : QString()));
 }
 

@@ -216,8 +216,9 @@ Booted boot_experiment(store::Store& store, const runner::ExperimentSpec& spec, 
     const bool several = hosts.size() > 1;
     ev.finished = [several](const runner::BootPlan& p, const store::RunInfo& r, int done, int total) {
         char line[320];
-        std::snprintf(line, sizeof line, "[%d/%d] %-20s #%-3d %-9s boot-to-init %-12s wall %-12s run %lld%s%s",
-                      done, total, p.label.c_str(), p.repetition, model::to_string(r.status),
+        const std::string rep = p.warmup ? "warm-up" : "#" + std::to_string(p.repetition);
+        std::snprintf(line, sizeof line, "[%d/%d] %-20s %-7s %-9s boot-to-init %-12s wall %-12s run %lld%s%s",
+                      done, total, p.label.c_str(), rep.c_str(), model::to_string(r.status),
                       report::seconds(r.metrics.boot_to_init).c_str(),
                       r.wall_us ? report::seconds(*r.wall_us).c_str() : "-", static_cast<long long>(r.id),
                       several ? "  on " : "", several ? r.host.c_str() : "");

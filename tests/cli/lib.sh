@@ -9,6 +9,7 @@ expect() { # expect RC NEEDLE -- ARGS...: exit code RC and NEEDLE in stdout+stde
     local want=$1 needle=$2; shift 3
     local out rc
     out=$("$BOOTLAB" "$@" 2>&1); rc=$?
+    printf '%s\n' "$out" >"$work/last.out" # for checks of more than one needle
     if [ "$rc" != "$want" ] || ! grep -qF -- "$needle" <<<"$out"; then
         echo "FAIL: bootlab $* -> exit $rc (want $want), output:"; echo "$out" | head -5
         echo "      expected to contain: $needle"; fails=$((fails + 1))
