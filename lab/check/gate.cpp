@@ -49,6 +49,23 @@ std::string ms_signed(double us) { return fmt("%+.1f ms", us / 1e3); }
 std::string pct(double r) { return fmt("%+.1f%%", 100 * r); }
 std::string num(double p) { return fmt(p < 0.001 ? "%.1e" : "%.3f", p); }
 
+// Deterministic boots: changed when every candidate boot is beyond every baseline boot by more
+// than the limit (see gate.h). The interval is the range of the differences.
+struct ReplayTest {
+    double limit = 0;
+    stats::Interval range; // min(c) - max(b) .. max(c) - min(b)
+    bool changed = false;
+};
+ReplayTest replay_test(const std::vector<double>& b, const std::vector<double>& c, double policy_limit) {
+    const auto [b_lo, b_hi] = std::minmax_element(b.begin(), b.end());
+    const auto [c_lo, c_hi] = std::minmax_element(c.begin(), c.end());
+    ReplayTest t;
+    t.limit = std::max({kReplayFloorUs, 3 * std::max(*b_hi - *b_lo, *c_hi - *c_lo), policy_limit});
+    t.range = {*c_lo - *b_hi, *c_hi - *b_lo};
+    t.changed = t.range.low > t.limit;
+    return t;
+}
+
 } // namespace
 
 GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateOptions& opt) {
@@ -72,6 +89,10 @@ GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateO
             else g.problems.push_back("variant '" + v + "' is not in the baseline");
         }
     }
+    auto replayed = [](const RunSet& s) {
+        return !s.runs.empty() && std::all_of(s.runs.begin(), s.runs.end(), [](const RunSample& r) { return r.replayed; });
+    };
+    g.replayed = replayed(baseline) && replayed(candidate);
     const std::pair<const char*, std::optional<model::Micros> RunSample::*> metrics[] = {
         {"boot-to-init", &RunSample::boot_to_init}, {"init-done", &RunSample::init_done}};
     for (const auto& [cv, bv] : pairs)
@@ -103,74 +124,106 @@ GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateO
             if (b.empty() || c.empty()) continue;
             SpanMove s{cv, fn, stats::median(b), stats::median(c), stats::mann_whitney(b, c).p_greater,
                        b.size(), c.size(), opt.max_regression * boot, false, false, {}, false};
-            s.tested = boot > 0 && s.delta() > s.limit;
-            if (s.tested) s.interval = stats::bootstrap_median_difference(b, c);
+            if (g.replayed) {
+                s.tested = b.size() >= 2 && c.size() >= 2;
+                if (s.tested) {
+                    const ReplayTest t = replay_test(b, c, opt.max_regression_set ? s.limit : 0);
+                    s.limit = t.limit;
+                    s.interval = t.range;
+                    s.regression = s.significant = t.changed;
+                }
+            } else {
+                s.tested = boot > 0 && s.delta() > s.limit;
+                if (s.tested) s.interval = stats::bootstrap_median_difference(b, c);
+            }
             if (s.delta() > 0) moves.push_back(s);
         }
         std::sort(moves.begin(), moves.end(), [](const auto& x, const auto& y) { return x.delta() > y.delta(); });
         std::size_t keep = 0;
-        while (keep < moves.size() && (keep < opt.spans || moves[keep].tested)) ++keep;
+        while (keep < moves.size() && (keep < opt.spans || (g.replayed ? moves[keep].regression : moves[keep].tested))) ++keep;
         moves.resize(keep);
         g.spans.insert(g.spans.end(), moves.begin(), moves.end());
     }
 
-    // Holm over every comparison: its first threshold is alpha / k. Sizes that cannot reach it
-    // cannot decide anything.
-    std::size_t family = g.metrics.size();
-    for (const auto& s : g.spans) family += s.tested;
-    const double first_threshold = opt.alpha / static_cast<double>(std::max<std::size_t>(1, family));
-    auto decidable = [&](const SpanMove& s) {
-        return s.tested && stats::smallest_p(s.n_baseline, s.n_candidate) <= first_threshold;
-    };
-    std::vector<double> ps;
-    std::vector<std::size_t> tested;
-    for (std::size_t i = 0; i < g.metrics.size(); ++i) {
-        MetricCheck& m = g.metrics[i];
-        const std::size_t n = m.baseline.size(), k = m.candidate.size();
-        if (n < 2 || k < 2 || stats::smallest_p(n, k) > first_threshold) {
-            m.verdict = Verdict::NotEnough;
-            char b[200];
-            std::snprintf(b, sizeof b, "%zu vs %zu boots: the smallest p-value they can give is %s, above %s "
-                          "(alpha %.3g over %zu comparisons); boot more repetitions",
-                          n, k, num(n && k ? stats::smallest_p(n, k) : 1).c_str(), num(first_threshold).c_str(),
-                          opt.alpha, family);
-            m.note = b;
+    if (g.replayed) {
+        for (MetricCheck& m : g.metrics) {
+            const std::size_t n = m.baseline.size(), k = m.candidate.size();
             if (n) m.baseline_median = stats::median(m.baseline);
             if (k) m.candidate_median = stats::median(m.candidate);
-            continue;
+            if (n < 2 || k < 2) {
+                m.note = std::to_string(n) + " vs " + std::to_string(k) + " deterministic boots: 2 a side show "
+                         "whether they replay";
+                continue;
+            }
+            const ReplayTest t = replay_test(m.baseline, m.candidate,
+                                             opt.max_regression_set ? opt.max_regression * m.baseline_median : 0);
+            m.shift = m.candidate_median - m.baseline_median;
+            m.relative = m.baseline_median > 0 ? m.shift / m.baseline_median : 0;
+            m.interval = t.range;
+            m.limit = t.limit;
+            m.significant = t.changed;
+            m.p = t.changed ? 0 : 1;
+            m.verdict = t.changed ? Verdict::Regression : Verdict::Ok;
         }
-        const stats::Comparison c = stats::compare(m.baseline, m.candidate);
-        m.baseline_median = c.median_a;
-        m.candidate_median = c.median_b;
-        m.shift = c.shift;
-        m.relative = m.baseline_median > 0 ? m.shift / m.baseline_median : 0;
-        m.interval = c.interval;
-        m.p = c.p_greater;
-        ps.push_back(m.p);
-        tested.push_back(i);
-    }
-    for (const auto& s : g.spans)
-        if (decidable(s)) ps.push_back(s.p);
-    const std::vector<bool> sig = stats::holm(ps, opt.alpha);
-    for (std::size_t j = 0; j < tested.size(); ++j) {
-        MetricCheck& m = g.metrics[tested[j]];
-        m.significant = sig[j];
-        m.limit = opt.max_regression * m.baseline_median;
-        const bool big = m.interval.low > m.limit;
-        m.verdict = m.significant && big ? Verdict::Regression : Verdict::Ok;
-        if (m.significant && !big)
-            m.note = m.relative > opt.max_regression
-                ? "slower, but not surely by more than " + pct(opt.max_regression).substr(1) + " (interval starts below)"
-                : "slower, but by less than " + pct(opt.max_regression).substr(1);
-        else if (!m.significant && m.relative > opt.max_regression)
-            m.note = "larger than the limit, but not significant: noise cannot be ruled out";
-    }
-    std::size_t j = tested.size();
-    for (auto& s : g.spans)
-        if (decidable(s)) {
-            s.significant = sig[j++];
-            s.regression = s.significant && s.interval.low > s.limit;
+    } else {
+        // Holm over every comparison: its first threshold is alpha / k. Sizes that cannot reach it
+        // cannot decide anything.
+        std::size_t family = g.metrics.size();
+        for (const auto& s : g.spans) family += s.tested;
+        const double first_threshold = opt.alpha / static_cast<double>(std::max<std::size_t>(1, family));
+        auto decidable = [&](const SpanMove& s) {
+            return s.tested && stats::smallest_p(s.n_baseline, s.n_candidate) <= first_threshold;
+        };
+        std::vector<double> ps;
+        std::vector<std::size_t> tested;
+        for (std::size_t i = 0; i < g.metrics.size(); ++i) {
+            MetricCheck& m = g.metrics[i];
+            const std::size_t n = m.baseline.size(), k = m.candidate.size();
+            if (n < 2 || k < 2 || stats::smallest_p(n, k) > first_threshold) {
+                m.verdict = Verdict::NotEnough;
+                char b[200];
+                std::snprintf(b, sizeof b, "%zu vs %zu boots: the smallest p-value they can give is %s, above %s "
+                              "(alpha %.3g over %zu comparisons); boot more repetitions",
+                              n, k, num(n && k ? stats::smallest_p(n, k) : 1).c_str(), num(first_threshold).c_str(),
+                              opt.alpha, family);
+                m.note = b;
+                if (n) m.baseline_median = stats::median(m.baseline);
+                if (k) m.candidate_median = stats::median(m.candidate);
+                continue;
+            }
+            const stats::Comparison c = stats::compare(m.baseline, m.candidate);
+            m.baseline_median = c.median_a;
+            m.candidate_median = c.median_b;
+            m.shift = c.shift;
+            m.relative = m.baseline_median > 0 ? m.shift / m.baseline_median : 0;
+            m.interval = c.interval;
+            m.p = c.p_greater;
+            ps.push_back(m.p);
+            tested.push_back(i);
         }
+        for (const auto& s : g.spans)
+            if (decidable(s)) ps.push_back(s.p);
+        const std::vector<bool> sig = stats::holm(ps, opt.alpha);
+        for (std::size_t j = 0; j < tested.size(); ++j) {
+            MetricCheck& m = g.metrics[tested[j]];
+            m.significant = sig[j];
+            m.limit = opt.max_regression * m.baseline_median;
+            const bool big = m.interval.low > m.limit;
+            m.verdict = m.significant && big ? Verdict::Regression : Verdict::Ok;
+            if (m.significant && !big)
+                m.note = m.relative > opt.max_regression
+                    ? "slower, but not surely by more than " + pct(opt.max_regression).substr(1) + " (interval starts below)"
+                    : "slower, but by less than " + pct(opt.max_regression).substr(1);
+            else if (!m.significant && m.relative > opt.max_regression)
+                m.note = "larger than the limit, but not significant: noise cannot be ruled out";
+        }
+        std::size_t j = tested.size();
+        for (auto& s : g.spans)
+            if (decidable(s)) {
+                s.significant = sig[j++];
+                s.regression = s.significant && s.interval.low > s.limit;
+            }
+    }
 
     // The verdict: any regression fails; otherwise anything undecided (or not comparable) is 2.
     const MetricCheck* worst = nullptr;
@@ -186,13 +239,17 @@ GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateO
         g.verdict = Verdict::Regression;
         g.summary = "REGRESSION: span " + worst_span->name + " of " + worst_span->variant + " " +
                     ms_signed(worst_span->delta()) + " (" + secs(worst_span->baseline_median) + " -> " +
-                    secs(worst_span->candidate_median) + ", p = " + num(worst_span->p) + "), more than " +
-                    pct(opt.max_regression).substr(1) + " of the boot";
+                    secs(worst_span->candidate_median) +
+                    (g.replayed ? ", in every boot by more than " + ms(worst_span->limit) + ")"
+                                : ", p = " + num(worst_span->p) + "), more than " +
+                                      pct(opt.max_regression).substr(1) + " of the boot");
     } else if (worst) {
         g.verdict = Verdict::Regression;
         g.summary = "REGRESSION: " + worst->metric + " of " + worst->variant + " " + pct(worst->relative) + " (" +
-                    secs(worst->baseline_median) + " -> " + secs(worst->candidate_median) + ", p = " + num(worst->p) +
-                    "), more than the " + pct(opt.max_regression).substr(1) + " allowed";
+                    secs(worst->baseline_median) + " -> " + secs(worst->candidate_median) +
+                    (g.replayed ? ", in every boot by more than " + ms(worst->limit) + ")"
+                                : ", p = " + num(worst->p) + "), more than the " + pct(opt.max_regression).substr(1) +
+                                      " allowed");
         for (const auto& s : g.spans)
             if (s.variant == worst->variant) {
                 g.summary += "; slowest-growing span: " + s.name + " " + ms_signed(s.delta());
@@ -204,14 +261,21 @@ GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateO
                     (g.problems.empty() ? std::string("not enough repetitions") : g.problems.front());
     } else {
         g.verdict = Verdict::Ok;
-        g.summary = "no regression beyond " + pct(opt.max_regression).substr(1) + " in " +
-                    std::to_string(g.metrics.size()) + " comparisons";
+        g.summary = g.replayed ? "no change beyond what replay allows in " + std::to_string(g.metrics.size()) +
+                                     " comparisons (deterministic boots: decided exactly, without statistics)"
+                               : "no regression beyond " + pct(opt.max_regression).substr(1) + " in " +
+                                     std::to_string(g.metrics.size()) + " comparisons";
     }
     return g;
 }
 
 void print_gate(std::ostream& out, const GateResult& g) {
     out << "baseline:  " << g.baseline << "\ncandidate: " << g.candidate << "\n";
+    if (g.replayed)
+        out << "deterministic boots on both sides (-icount): a change is real when every candidate boot lies\n"
+               "beyond every baseline boot by more than the limit (" << ms(kReplayFloorUs)
+            << ", or 3x a side's own spread" << (g.options.max_regression_set ? ", or --max-regression" : "")
+            << "); no statistics needed\n";
     char line[400];
     std::string variant;
     for (const auto& m : g.metrics) {
@@ -221,6 +285,12 @@ void print_gate(std::ostream& out, const GateResult& g) {
         }
         if (m.verdict == Verdict::NotEnough) {
             std::snprintf(line, sizeof line, "  %-13s %s\n", m.metric.c_str(), m.note.c_str());
+        } else if (g.replayed) {
+            std::snprintf(line, sizeof line, "  %-13s %s -> %s (n=%zu/%zu)  %s %s, every boot %s .. %s (limit %s)  %s\n",
+                          m.metric.c_str(), secs(m.baseline_median).c_str(), secs(m.candidate_median).c_str(),
+                          m.baseline.size(), m.candidate.size(), ms_signed(m.shift).c_str(), pct(m.relative).c_str(),
+                          ms_signed(m.interval.low).c_str(), ms_signed(m.interval.high).c_str(), ms(m.limit).c_str(),
+                          to_string(m.verdict));
         } else {
             std::snprintf(line, sizeof line,
                           "  %-13s %s -> %s (n=%zu/%zu)  shift %s %s [95%% CI %s .. %s]  p=%s  %s%s%s\n",
@@ -237,11 +307,18 @@ void print_gate(std::ostream& out, const GateResult& g) {
                 if (s.variant != m.variant) continue;
                 if (!any) out << "  spans that grew most (median):\n";
                 any = true;
-                std::snprintf(line, sizeof line, "    %12s  %s  (p=%s%s)\n", ms_signed(s.delta()).c_str(), s.name.c_str(),
-                              num(s.p).c_str(), !s.tested ? ", under the limit: not tested"
-                                                : s.regression ? ": REGRESSION"
-                                                : s.significant ? ", significant, interval starts under the limit"
-                                                : ", not significant");
+                if (g.replayed)
+                    std::snprintf(line, sizeof line, "    %12s  %s  (every boot %s .. %s, limit %s%s)\n",
+                                  ms_signed(s.delta()).c_str(), s.name.c_str(), ms_signed(s.interval.low).c_str(),
+                                  ms_signed(s.interval.high).c_str(), ms(s.limit).c_str(),
+                                  s.regression ? ": REGRESSION" : "");
+                else
+                    std::snprintf(line, sizeof line, "    %12s  %s  (p=%s%s)\n", ms_signed(s.delta()).c_str(),
+                                  s.name.c_str(), num(s.p).c_str(),
+                                  !s.tested        ? ", under the limit: not tested"
+                                  : s.regression   ? ": REGRESSION"
+                                  : s.significant  ? ", significant, interval starts under the limit"
+                                                   : ", not significant");
                 out << line;
             }
         }

@@ -12,6 +12,13 @@
 //     even when the whole boot is too noisy to show it; spans that moved less are listed, not
 //     tested (testing hundreds of spans would drown the real ones in the correction).
 // Too few boots to ever reach significance is "not enough repetitions", never a guess.
+//
+// Deterministic boots (-icount on both sides: RunSample::replayed) are not samples of a noisy
+// quantity: a configuration replays to within block I/O jitter (tests/bench/replay_bench.sh).
+// There the gate needs no statistics and as few as 2 boots a side: a metric or span changed
+// when every candidate boot lies beyond every baseline boot by more than the replay floor
+// (kReplayFloorUs) or three times the larger side's own spread, whichever is more; and by more
+// than --max-regression only when that was given.
 #include "check/run_set.h"
 #include "stats/stats.h"
 
@@ -25,7 +32,12 @@ struct GateOptions {
     double max_regression = 0.03; // relative: 3%
     double alpha = 0.05;          // family-wise, over all metrics of all variants
     std::size_t spans = 5;        // spans to list per variant
+    bool max_regression_set = false; // given by the user: then deterministic boots use it too
 };
+
+// Deterministic boots: the smallest change called real. Boots of one configuration land within
+// 0-50 us of each other on init-done and up to 0.5 ms on a span around a disk read (measured).
+constexpr double kReplayFloorUs = 1000;
 
 enum class Verdict { Ok, Regression, NotEnough };
 const char* to_string(Verdict v);
@@ -63,6 +75,7 @@ struct GateResult {
     std::vector<SpanMove> spans;           // per variant, largest increases first
     std::vector<std::string> problems;     // variants that could not be compared, and why
     Verdict verdict = Verdict::NotEnough;
+    bool replayed = false;                 // deterministic boots on both sides: decided exactly
     std::string summary;                   // one line
     int exit_code() const { return verdict == Verdict::Ok ? 0 : verdict == Verdict::Regression ? 1 : 2; }
 };

@@ -23,6 +23,7 @@ RunSample sample_of(store::Store& store, const store::RunInfo& r) {
     s.kernel = r.kernel_version;
     s.series = r.kernel_series;
     s.host = r.host;
+    s.replayed = r.replayed();
     s.boot_to_init = r.metrics.boot_to_init;
     s.init_done = r.metrics.init_done;
     for (const auto& sp : store.load_boot(r.id).spans)
@@ -148,7 +149,7 @@ void write_run_set(std::ostream& out, const RunSet& set) {
     json runs = json::array();
     for (const auto& r : set.runs) {
         json j = {{"id", r.id}, {"experiment", r.experiment}, {"variant", r.variant}, {"kernel", r.kernel},
-                  {"series", r.series}, {"host", r.host}};
+                  {"series", r.series}, {"host", r.host}, {"deterministic", r.replayed}};
         j["boot_to_init_us"] = r.boot_to_init ? json(*r.boot_to_init) : json(nullptr);
         j["init_done_us"] = r.init_done ? json(*r.init_done) : json(nullptr);
         j["spans"] = r.spans;
@@ -203,6 +204,7 @@ RunSet parse_run_set(std::string_view text, const std::string& file) {
             s.kernel = r.value("kernel", "");
             s.series = r.value("series", "");
             s.host = r.value("host", "");
+            s.replayed = r.value("deterministic", false);
             if (r.contains("boot_to_init_us") && !r["boot_to_init_us"].is_null())
                 s.boot_to_init = whole(r["boot_to_init_us"], "boot_to_init_us", bootlab::log::kMaxMicros);
             if (r.contains("init_done_us") && !r["init_done_us"].is_null())

@@ -25,6 +25,7 @@ struct RunSample {
     std::string kernel;                          // version
     std::string series;                          // patch series of a source-built kernel
     std::string host;                            // where it booted
+    bool replayed = false;                       // deterministic (-icount): exact, not noisy
     std::optional<model::Micros> boot_to_init, init_done;
     std::map<std::string, model::Micros> spans;  // "function [module]" -> time in this boot (summed)
 };

@@ -336,6 +336,7 @@ int cmd_check(const Common& c, const CheckCommand& k) try {
     }
     check::GateOptions opt;
     opt.max_regression = k.max_regression;
+    opt.max_regression_set = k.max_regression_set;
     opt.alpha = k.alpha;
     check::GateResult g = check::run_gate(baseline, candidate, opt);
     check::print_gate(std::cout, g);

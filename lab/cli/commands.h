@@ -41,6 +41,7 @@ struct CheckCommand {
     std::string baseline;        // run selector or exported file
     std::string candidate;       // run selector: compare stored runs, boot nothing
     double max_regression = 0.03;
+    bool max_regression_set = false; // given: deterministic boots are held to it too
     double alpha = 0.05;
     int repetitions = 0;         // overrides the experiment's
     bool reuse = false;          // reuse stored boots of the same experiment file

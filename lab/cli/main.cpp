@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     chk->add_option("--baseline", kc.baseline, "experiment:NAME|ID, runs:LIST, kernel:NAME, or a file from "
                                                "`bootlab export --format runs`")->required();
     chk->add_option("--candidate", kc.candidate, "compare these stored runs instead of booting");
-    chk->add_option("--max-regression", max_regression, "largest slowdown let through (default 3%)");
+    chk->add_option("--max-regression", max_regression, "largest slowdown let through (default 3%; deterministic boots: any beyond replay)");
     chk->add_option("--alpha", kc.alpha, "family-wise significance level (default 0.05)")->check(CLI::Range(1e-6, 0.5));
     chk->add_option("--repetitions", kc.repetitions, "boots per variant (overrides the file)")->check(CLI::Range(1, 1000));
     chk->add_flag("--reuse", kc.reuse, "reuse stored boots of this experiment file instead of booting anew");
@@ -135,6 +135,7 @@ int main(int argc, char** argv) {
                 return 2;
             }
             kc.max_regression = percent ? x / 100 : x;
+            kc.max_regression_set = chk->count("--max-regression") > 0;
             return cmd_check(common, kc);
         }
         if (*hostscmd) return cmd_hosts(hosts_opt, json);

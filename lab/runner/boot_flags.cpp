@@ -1,5 +1,7 @@
 #include "runner/boot_flags.h"
 
+#include "runner/replay.h"
+
 namespace bootlab::runner {
 
 std::string kernel_cmdline(const BootFlags& f, int disks, int nics, bool hang) {
@@ -27,6 +29,7 @@ std::string kernel_cmdline(const BootFlags& f, int disks, int nics, bool hang) {
     if (f.slowprobe_delay_ms >= 0) c += " bootlab_slowprobe.delay_ms=" + std::to_string(f.slowprobe_delay_ms);
     c += " bootlab.disks=" + std::to_string(disks) + " bootlab.nics=" + std::to_string(nics);
     if (hang) c += " bootlab.hang=1";
+    if (const std::string r = replay_kernel_args(f); !r.empty()) c += " " + r;
     if (!f.extra.empty()) c += " " + f.extra;
     return c;
 }

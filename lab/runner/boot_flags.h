@@ -18,7 +18,8 @@ struct BootFlags {
     std::string slowprobe_strategy;    // "", sync, kthread, queue_work, async
     bool slowprobe_firmware = false;   // each device loads bootlab/slowprobe.bin from the image
     int slowprobe_delay_ms = -1;       // time each device takes; -1: the driver's default (1000)
-    bool deterministic = false;        // QEMU -icount shift=0,sleep=off,align=off, -smp 1
+    bool deterministic = false;        // exact replay: -icount, one vCPU, the knobs of replay.h
+    std::vector<std::string> deterministic_without; // replay knobs left out (to measure each)
     std::string extra;                 // appended verbatim
 };
 

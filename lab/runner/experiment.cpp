@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "kernel/kernel.h"
 #include "kernel/source_build.h"
+#include "runner/replay.h"
 
 #include <algorithm>
 #include <fstream>
@@ -88,7 +89,7 @@ void check_name(const Where& w, const toml::node& n, const std::string& name, co
 void apply_flags(const Where& w, const toml::table& t, const std::string& table, BootFlags* f,
                  std::initializer_list<const char*> other_keys = {}) {
     std::vector<const char*> keys = {"initcall_debug", "capture", "scsi_scan", "driver_async_probe",
-                                     "async_probe", "fastboot", "deterministic", "cmdline", "slowprobe_strategy",
+                                     "async_probe", "fastboot", "deterministic", "deterministic_without", "cmdline", "slowprobe_strategy",
                                      "slowprobe_firmware", "slowprobe_delay_ms"};
     keys.insert(keys.end(), other_keys);
     only_keys(w, t, table, keys);
@@ -97,6 +98,15 @@ void apply_flags(const Where& w, const toml::table& t, const std::string& table,
         if (k == "initcall_debug") f->initcall_debug = get<bool>(w, v, k);
         if (k == "fastboot") f->fastboot = get<bool>(w, v, k);
         if (k == "deterministic") f->deterministic = get<bool>(w, v, k);
+        if (k == "deterministic_without") {
+            f->deterministic_without = get_strings(w, v, k);
+            for (const auto& knob : f->deterministic_without)
+                if (!is_replay_knob(knob)) {
+                    std::string known;
+                    for (const auto& x : replay_knobs()) known += std::string(known.empty() ? "" : ", ") + x.name;
+                    w.fail(v, "deterministic_without: no knob '" + knob + "' (known: " + known + ")");
+                }
+        }
         if (k == "capture") {
             f->capture = get<std::string>(w, v, k);
             if (f->capture != "console" && f->capture != "dmesg") w.fail(v, "capture must be \"console\" or \"dmesg\"");

@@ -27,6 +27,7 @@ toml::table flags_table(const BootFlags& f) {
     if (!f.async_probe_modules.empty()) t.insert("async_probe", strings(f.async_probe_modules));
     if (f.fastboot) t.insert("fastboot", true);
     if (f.deterministic) t.insert("deterministic", true);
+    if (!f.deterministic_without.empty()) t.insert("deterministic_without", strings(f.deterministic_without));
     if (!f.slowprobe_strategy.empty()) t.insert("slowprobe_strategy", f.slowprobe_strategy);
     if (f.slowprobe_firmware) t.insert("slowprobe_firmware", true);
     if (f.slowprobe_delay_ms >= 0) t.insert("slowprobe_delay_ms", f.slowprobe_delay_ms);

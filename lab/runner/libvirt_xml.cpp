@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "common/escape.h"
+#include "runner/replay.h"
 
 #include <sstream>
 
@@ -96,7 +97,9 @@ std::string domain_xml(const BootRequest& r, const DomainSpec& d) {
         }
     }
     if (slot > 0x1e) throw Error("hardware: more PCI devices than q35's root bus has slots");
-    if (r.flags.deterministic) qemu_args.insert(qemu_args.end(), {"-icount", "shift=0,sleep=off,align=off"});
+    // libvirt has no element for these: passed through, after its own -rtc (QEMU takes the last)
+    const auto replay = replay_qemu_args(r.flags);
+    qemu_args.insert(qemu_args.end(), replay.begin(), replay.end());
 
     std::ostringstream x;
     x << "<domain type='" << d.type << "' xmlns:qemu='http://libvirt.org/schemas/domain/qemu/1.0'>\n"

@@ -3,6 +3,7 @@
 #include "common/cache.h"
 #include "common/error.h"
 #include "process/process.h"
+#include "runner/replay.h"
 
 #include <fstream>
 #include <mutex>
@@ -96,7 +97,8 @@ std::vector<std::string> qemu_argv(const BootRequest& r, const fs::path& disk_di
                                   "-kernel", r.kernel.image.string(), "-initrd", r.initrd.path.string(),
                                   "-append", boot_cmdline(r, m)};
     if (have_kvm() && !r.flags.deterministic) a.insert(a.end(), {"-accel", "kvm"});
-    if (r.flags.deterministic) a.insert(a.end(), {"-icount", "shift=0,sleep=off,align=off"});
+    const auto replay = replay_qemu_args(r.flags);
+    a.insert(a.end(), replay.begin(), replay.end());
     auto dev = device_args(m, disk_dir);
     a.insert(a.end(), dev.begin(), dev.end());
     return a;

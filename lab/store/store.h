@@ -48,6 +48,12 @@ struct RunInfo {
     // Whether this boot's numbers count: an ok boot that was not a warm-up. The one rule the
     // summary, the report, the gate and the GUI use to pick the boots they compute from.
     bool counts() const { return status == model::RunStatus::Ok && !warmup; }
+    // Booted in deterministic mode (QEMU -icount, directly or through libvirt): its times are
+    // the guest's instruction counts, which replay exactly, not the host's clock.
+    bool replayed() const {
+        return emulator_argv.find("\"-icount\"") != std::string::npos ||
+               domain_xml.find("<qemu:arg value='-icount'/>") != std::string::npos;
+    }
 };
 
 // The kernel a run booted, as the lab knows it (imports only know the banner it printed).

@@ -44,6 +44,7 @@ void expect_same(const runner::ExperimentSpec& a, const runner::ExperimentSpec& 
         // the command line is what the flags are for: compare that, and the QEMU-side flag
         EXPECT_EQ(runner::kernel_cmdline(va.flags, 2, 1), runner::kernel_cmdline(vb.flags, 2, 1)) << va.name;
         EXPECT_EQ(va.flags.deterministic, vb.flags.deterministic);
+        EXPECT_EQ(va.flags.deterministic_without, vb.flags.deterministic_without);
     }
 }
 

@@ -177,3 +177,68 @@ TEST(RunSelectors, ASelectorIsNeverTakenAsAPath) {
         EXPECT_EQ(std::string(e.what()).rfind("/etc/passwd: not a bootlab run set", 0), 0u) << e.what();
     }
 }
+
+namespace {
+
+// n deterministic boots: exact replays, but for `jitter` us of block I/O jitter on the span
+// and init-done (the measured worst case is 50 us on init-done, 0.5 ms on a span).
+RunSet replays(int n, double done, double probe, double jitter, int first_id = 1) {
+    RunSet s = boots(n, done, probe, "v", first_id);
+    for (int i = 0; i < n; ++i) {
+        RunSample& r = s.runs[static_cast<std::size_t>(i)];
+        r.replayed = true;
+        const double j = jitter * (i % 2);
+        r.boot_to_init = 1'000'000;
+        r.init_done = static_cast<model::Micros>(done + j);
+        r.spans["probe [m]"] = static_cast<model::Micros>(probe + j);
+    }
+    return s;
+}
+
+} // namespace
+
+TEST(ReplayGate, TwoAgainstTwoCatchesFiveMillisecondsAndNamesTheSpan) {
+    // a 5 ms slower probe: 0.1% of a 5 s init-done, far under the 3% a noisy gate needs
+    GateResult g = run_gate(replays(2, 5e6, 3e5, 50), replays(2, 5.005e6, 3.05e5, 50, 100), {});
+    EXPECT_TRUE(g.replayed);
+    EXPECT_EQ(g.verdict, Verdict::Regression) << g.summary;
+    EXPECT_NE(g.summary.find("probe [m]"), std::string::npos) << g.summary;
+    ASSERT_FALSE(g.spans.empty());
+    EXPECT_EQ(g.spans.front().name, "probe [m]");
+    EXPECT_TRUE(g.spans.front().regression);
+    std::ostringstream out;
+    print_gate(out, g);
+    EXPECT_NE(out.str().find("deterministic boots on both sides"), std::string::npos) << out.str();
+}
+
+TEST(ReplayGate, JitterUnderTheFloorIsNoChange) {
+    // identical configurations, 0.5 ms of I/O jitter on the span: never flagged
+    GateResult g = run_gate(replays(2, 5e6, 3e5, 500), replays(2, 5e6, 3e5, 500, 100), {});
+    EXPECT_EQ(g.verdict, Verdict::Ok) << g.summary;
+    for (const auto& s : g.spans) EXPECT_FALSE(s.regression) << s.name;
+}
+
+TEST(ReplayGate, OverlappingBootsAreNoChangeWhateverTheMedians) {
+    // a side that does not replay (2 ms apart) widens the limit to 3x its spread
+    GateResult g = run_gate(replays(2, 5e6, 3e5, 2000), replays(2, 5.003e6, 3.03e5, 2000, 100), {});
+    EXPECT_EQ(g.verdict, Verdict::Ok) << g.summary;
+}
+
+TEST(ReplayGate, OneBootASideCannotShowItReplays) {
+    GateResult g = run_gate(replays(1, 5e6, 3e5, 0), replays(1, 6e6, 3e5, 0, 100), {});
+    EXPECT_EQ(g.verdict, Verdict::NotEnough) << g.summary;
+}
+
+TEST(ReplayGate, ANoisySideMeansStatistics) {
+    RunSet b = replays(2, 5e6, 3e5, 0), c = boots(2, 5.005e6, 3.05e5, "v", 100);
+    GateResult g = run_gate(b, c, {});
+    EXPECT_FALSE(g.replayed);
+    EXPECT_EQ(g.verdict, Verdict::NotEnough) << g.summary; // 2 vs 2 decide nothing statistically
+}
+
+TEST(ReplayGate, AGivenMaxRegressionHoldsToo) {
+    GateOptions o;
+    o.max_regression_set = true; // 3%: a 5 ms change passes
+    GateResult g = run_gate(replays(2, 5e6, 3e5, 0), replays(2, 5.005e6, 3.05e5, 0, 100), o);
+    EXPECT_EQ(g.verdict, Verdict::Ok) << g.summary;
+}
