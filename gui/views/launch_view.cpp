@@ -440,7 +440,7 @@ runner::ExperimentSpec LaunchView::spec() const {
     f.driver_async_probe = words(driver_async_probe_->text());
     f.async_probe_modules = words(async_probe_->text());
     f.extra = cmdline_->text().trimmed().toStdString();
-    s.variants.push_back({variantName(f), f, {}, {}});
+    s.variants.push_back({variantName(f), f, {}, {}, ""});
     // through the file format and back: the same checks as a file gets, and the text to store
     return runner::parse_experiment(runner::to_toml(s), "launcher");
 }

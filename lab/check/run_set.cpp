@@ -131,6 +131,20 @@ std::optional<std::pair<RunSet, RunSet>> split_by_kernel(const RunSet& set, cons
     return std::pair(std::move(base), std::move(cand));
 }
 
+std::optional<std::pair<RunSet, RunSet>> split_by_side(const RunSet& set) {
+    RunSet base, cand;
+    base.description = set.description + ", baseline boots";
+    cand.description = set.description + ", candidate boots";
+    for (RunSample r : set.runs)
+        for (auto [prefix, side] : {std::pair{"baseline:", &base}, {"candidate:", &cand}})
+            if (r.variant.rfind(prefix, 0) == 0) {
+                r.variant.erase(0, std::string_view(prefix).size());
+                side->runs.push_back(r);
+            }
+    if (base.runs.empty() || cand.runs.empty()) return std::nullopt;
+    return std::pair(std::move(base), std::move(cand));
+}
+
 std::string hosts_of(const RunSet& set) {
     std::vector<std::pair<std::string, int>> hosts; // in order of first appearance
     for (const auto& r : set.runs) {

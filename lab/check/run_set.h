@@ -57,6 +57,10 @@ RunSet experiment_runs(store::Store& store, std::int64_t experiment_id);
 // `set` has no runs of that kernel or only those.
 std::optional<std::pair<RunSet, RunSet>> split_by_kernel(const RunSet& set, const std::string& name);
 
+// An interleaved check's experiment (runner::interleave): runs labelled "baseline:LABEL" become
+// the baseline and "candidate:LABEL" the candidate, both as LABEL. Nullopt unless it has both.
+std::optional<std::pair<RunSet, RunSet>> split_by_side(const RunSet& set);
+
 // The `--format runs` file: JSON {"format": "bootlab-runs", "version": 1, "runs": [...]}.
 void write_run_set(std::ostream& out, const RunSet& set);
 RunSet read_run_set(const std::string& file); // errors name the file

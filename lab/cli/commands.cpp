@@ -302,7 +302,11 @@ int cmd_check(const Common& c, const CheckCommand& k) try {
     } else {
         if (k.experiment_file.empty()) throw Error("check: name an experiment file to boot, or --candidate RUNS");
         runner::ExperimentSpec spec = load_spec(k.experiment_file, k.cmdline_append);
-        if (k.repetitions > 0) spec.repetitions = k.repetitions;
+        // A baseline configuration is booted with the candidate, interleaved in one order.
+        if (k.baseline.rfind("boot:", 0) == 0)
+            spec = runner::interleave(spec, load_spec(k.baseline.substr(5), k.cmdline_append));
+        else if (k.baseline.rfind("boot-kernel:", 0) == 0)
+            spec = runner::interleave(spec, runner::with_kernel(spec, k.baseline.substr(12)));
         file = spec.file.string();
         RunCommand rc;
         rc.jobs = k.jobs;
@@ -325,6 +329,10 @@ int cmd_check(const Common& c, const CheckCommand& k) try {
     }
     check::RunSet baseline;
     std::optional<std::pair<check::RunSet, check::RunSet>> ab;
+    const bool interleaved = k.baseline.rfind("boot:", 0) == 0 || k.baseline.rfind("boot-kernel:", 0) == 0;
+    if (interleaved && !experiment_id) throw Error("check: --baseline " + k.baseline + " boots with an experiment file, not with --candidate");
+    if (interleaved && !(ab = check::split_by_side(candidate)))
+        throw Error("check: the interleaved experiment has no ok boots on one of its sides");
     if (k.baseline.rfind("kernel:", 0) == 0) ab = check::split_by_kernel(candidate, k.baseline.substr(7));
     if (ab) { // the experiment booted both kernels, interleaved: compare within it
         baseline = std::move(ab->first);

@@ -62,7 +62,7 @@ int main(int argc, char** argv) {
     auto* chk = app.add_subcommand("check", "the regression gate: boot an experiment, compare with a baseline; "
                                             "exit 0 no regression, 1 regression, 2 could not decide");
     chk->add_option("experiment", kc.experiment_file, "experiment file to boot (not with --candidate)");
-    chk->add_option("--baseline", kc.baseline, "experiment:NAME|ID, runs:LIST, kernel:NAME, or a file from "
+    chk->add_option("--baseline", kc.baseline, "boot:EXP.toml or boot-kernel:KERNEL (booted interleaved with the candidate), experiment:NAME|ID, runs:LIST, kernel:NAME, or a file from "
                                                "`bootlab export --format runs`")->required();
     chk->add_option("--candidate", kc.candidate, "compare these stored runs instead of booting");
     chk->add_option("--max-regression", max_regression, "largest slowdown let through (default 3%; deterministic boots: any beyond replay)");

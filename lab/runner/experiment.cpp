@@ -257,11 +257,16 @@ ExperimentSpec parse_experiment(const std::string& text, const std::filesystem::
     if (auto n = root.get("flags")) apply_flags(w, table_at(w, *n, "[flags]"), "[flags]", &defaults);
     if (auto n = root.get("variants")) {
         for (const auto& [k, v] : table_at(w, *n, "[variants]")) {
-            Variant var{std::string(k.str()), defaults, {}, {}};
+            Variant var{std::string(k.str()), defaults, {}, {}, ""};
             check_name(w, v, var.name, "variant name");
             const std::string where = "[variants." + var.name + "]";
             const toml::table& t = table_at(w, v, where);
-            apply_flags(w, t, where, &var.flags, {"hardware", "kernels"});
+            apply_flags(w, t, where, &var.flags, {"hardware", "kernels", "side"});
+            if (const toml::node* side = t.get("side")) {
+                var.side = get<std::string>(w, *side, where + " side");
+                if ((var.side != "baseline" && var.side != "candidate") || var.name.rfind(var.side + ".", 0) != 0)
+                    w.fail(*side, where + " side must be \"baseline\" or \"candidate\", and the variant named SIDE.NAME");
+            }
             // a variant may run on some of the hardware sets / kernels only
             auto names = [&](const char* key, auto& out, const auto& all) {
                 const toml::node* list = t.get(key);
@@ -277,7 +282,7 @@ ExperimentSpec parse_experiment(const std::string& text, const std::filesystem::
             s.variants.push_back(var);
         }
     }
-    if (s.variants.empty()) s.variants.push_back({"default", defaults, {}, {}});
+    if (s.variants.empty()) s.variants.push_back({"default", defaults, {}, {}, ""});
     if (auto n = root.get("hosts")) s.hosts = parse_hosts(w, *n);
     return s;
 }
@@ -291,19 +296,84 @@ std::vector<HostSpec> load_hosts(const std::filesystem::path& file) {
     return parse_hosts(w, *n);
 }
 
+ExperimentSpec interleave(const ExperimentSpec& candidate, const ExperimentSpec& baseline) {
+    ExperimentSpec m = candidate;
+    m.timeout = std::max(candidate.timeout, baseline.timeout);
+    m.warmup = std::max(candidate.warmup, baseline.warmup);
+    m.kernels.clear();
+    m.hardware.clear();
+    m.variants.clear();
+    // TOML tables need unique names: a baseline entry that shares a candidate's name is named
+    // "baseline.NAME" (labels leave the "SIDE." out again)
+    auto add = [&](const ExperimentSpec& from, const std::string& side) {
+        const std::size_t k0 = m.kernels.size(), h0 = m.hardware.size();
+        for (auto k : from.kernels) {
+            if (std::any_of(m.kernels.begin(), m.kernels.end(), [&](const KernelRef& x) { return x.name == k.name; }))
+                k.name = side + "." + k.name;
+            m.kernels.push_back(k);
+        }
+        for (auto h : from.hardware) {
+            if (std::any_of(m.hardware.begin(), m.hardware.end(), [&](const HardwareSet& x) { return x.name == h.name; }))
+                h.name = side + "." + h.name;
+            m.hardware.push_back(h);
+        }
+        for (Variant v : from.variants) {
+            auto only = [](std::vector<std::size_t> idx, std::size_t first, std::size_t count) {
+                if (idx.empty())
+                    for (std::size_t i = 0; i < count; ++i) idx.push_back(i);
+                for (auto& i : idx) i += first;
+                return idx;
+            };
+            v.kernels = only(v.kernels, k0, from.kernels.size());
+            v.hardware = only(v.hardware, h0, from.hardware.size());
+            v.name = side + "." + v.name;
+            v.side = side;
+            m.variants.push_back(v);
+        }
+    };
+    add(candidate, "candidate");
+    add(baseline, "baseline");
+    m.text = to_toml(m);
+    return m;
+}
+
+ExperimentSpec with_kernel(const ExperimentSpec& spec, const std::string& kernel) {
+    // parsed as a one-line [kernels] table, so that it means what it means in a file
+    const std::string text = "[kernels]\nbaseline = \"" + kernel + "\"\n[hardware]\nx = [\"e1000\"]\n";
+    if (kernel.find_first_of("\"\\\n") != std::string::npos) throw Error("baseline kernel '" + kernel + "': not a kernel");
+    ExperimentSpec s = spec;
+    s.kernels = parse_experiment(text, "--baseline").kernels;
+    for (auto& v : s.variants) v.kernels.clear();
+    return s;
+}
+
 std::vector<BootPlan> expand(const ExperimentSpec& s, std::uint64_t seed) {
     std::vector<BootPlan> plans;
     auto in = [](const std::vector<std::size_t>& only, std::size_t i) {
         return only.empty() || std::find(only.begin(), only.end(), i) != only.end();
     };
+    // How many kernels and hardware sets the variants of a side use: a label names only the
+    // dimensions that vary, and on an interleaved side only within that side.
+    auto used = [&](const std::string& side, auto member, std::size_t all) {
+        std::set<std::size_t> u;
+        for (const auto& v : s.variants)
+            if (v.side == side)
+                for (std::size_t i = 0; i < all; ++i)
+                    if (in(v.*member, i)) u.insert(i);
+        return u.size();
+    };
     for (std::size_t k = 0; k < s.kernels.size(); ++k)
         for (std::size_t h = 0; h < s.hardware.size(); ++h)
             for (std::size_t v = 0; v < s.variants.size(); ++v)
                 for (int r = 1; r <= s.repetitions && in(s.variants[v].hardware, h) && in(s.variants[v].kernels, k); ++r) {
-                    BootPlan p{k, h, v, r, false, ""};
-                    if (s.kernels.size() > 1) p.label += s.kernels[k].name + "/";
-                    if (s.hardware.size() > 1) p.label += s.hardware[h].name + "/";
-                    p.label += s.variants[v].name;
+                    const Variant& var = s.variants[v];
+                    auto own = [&](const std::string& name) { // the name in the side's own file
+                        return !var.side.empty() && name.rfind(var.side + ".", 0) == 0 ? name.substr(var.side.size() + 1) : name;
+                    };
+                    BootPlan p{k, h, v, r, false, var.side.empty() ? "" : var.side + ":"};
+                    if (used(var.side, &Variant::kernels, s.kernels.size()) > 1) p.label += own(s.kernels[k].name) + "/";
+                    if (used(var.side, &Variant::hardware, s.hardware.size()) > 1) p.label += own(s.hardware[h].name) + "/";
+                    p.label += own(var.name);
                     plans.push_back(p);
                 }
     std::mt19937_64 rng(seed);

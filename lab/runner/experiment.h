@@ -42,6 +42,9 @@ struct Variant {
     BootFlags flags;
     std::vector<std::size_t> hardware; // `hardware = [...]`: only these sets; empty = all
     std::vector<std::size_t> kernels;  // `kernels = [...]`: only these kernels; empty = all
+    // "baseline" or "candidate" in an experiment made by interleave(): its boots are labelled
+    // "SIDE:LABEL", LABEL as the side's own file would label them. Empty otherwise.
+    std::string side;
 };
 
 struct ExperimentSpec {
@@ -73,6 +76,15 @@ ExperimentSpec parse_experiment(const std::string& text, const std::filesystem::
 // The spec as an experiment file that parses back to the same spec, wherever it is saved:
 // series as "series:NAME" (or an absolute path outside kernel-patches/), images by absolute path.
 std::string to_toml(const ExperimentSpec& spec);
+
+// A check's drift-proof form: the candidate's and the baseline's boots in ONE experiment, booted
+// in one shuffled order, so that a drifting host slows both alike. Kernels, hardware sets and
+// variants of both, each variant on its own side's kernels and hardware only, named
+// "candidate.NAME" / "baseline.NAME"; the machine, repetitions and hosts are the candidate's.
+ExperimentSpec interleave(const ExperimentSpec& candidate, const ExperimentSpec& baseline);
+// The candidate with its kernels replaced by one kernel (as an experiment file names it:
+// "distro", "series:NAME", a path): the baseline that differs only by its kernel.
+ExperimentSpec with_kernel(const ExperimentSpec& spec, const std::string& kernel);
 
 // Every boot of the matrix, in a shuffled order (so that slow drift of the host is spread over
 // all variants instead of masquerading as an effect). The same seed gives the same order.

@@ -79,6 +79,7 @@ std::string to_toml(const ExperimentSpec& s) {
         };
         if (!v.hardware.empty()) t.insert("hardware", names(v.hardware, s.hardware));
         if (!v.kernels.empty()) t.insert("kernels", names(v.kernels, s.kernels));
+        if (!v.side.empty()) t.insert("side", v.side);
         variants.insert(v.name, t);
     }
     root.insert("variants", variants);

@@ -110,3 +110,37 @@ TEST(ExperimentToml, NonsenseTypesAndValuesAreRefusedWithTheLine) {
     EXPECT_EQ(error("[kernels]\nk = \"/etc/passwd\"\n" + hw),
               "e.toml:2: kernel 'k': /etc/passwd: not a kernel image (no bzImage header, not ELF)");
 }
+
+TEST(Interleave, BothSidesInOneShuffledOrderLabelledAsTheirOwnFilesWould) {
+    const std::string cand_text = "name = \"c\"\nrepetitions = 2\n[kernels]\nstock = \"distro\"\n"
+                                  "[hardware]\nsata = [\"ahci:1\"]\n[variants.async]\n[variants.scan-sync]\nscsi_scan = \"sync\"\n";
+    const std::string base_text = "name = \"b\"\nrepetitions = 5\n[hardware]\nsata = [\"ahci:1\"]\nscsi = [\"lsi:1\"]\n"
+                                  "[variants.async]\n";
+    const auto c = runner::parse_experiment(cand_text, "c.toml");
+    const auto b = runner::parse_experiment(base_text, "b.toml");
+    const runner::ExperimentSpec m = runner::interleave(c, b);
+    // labels as each side's own file gives them (the baseline has two hardware sets)
+    std::map<std::string, int> labels;
+    for (const auto& p : runner::expand(m, 7)) ++labels[p.label];
+    const std::map<std::string, int> want = {{"candidate:async", 2}, {"candidate:scan-sync", 2},
+                                             {"baseline:sata/async", 2}, {"baseline:scsi/async", 2}};
+    EXPECT_EQ(labels, want);
+    std::map<std::string, int> own;
+    for (const auto& p : runner::expand(b, 7)) ++own[p.label];
+    EXPECT_EQ(own.count("sata/async"), 1u); // what the baseline's file says by itself
+    // the sides' boots are mixed, not one side after the other
+    const auto plans = runner::expand(m, 7);
+    int switches = 0;
+    for (std::size_t i = 1; i < plans.size(); ++i)
+        switches += plans[i].label.substr(0, 4) != plans[i - 1].label.substr(0, 4);
+    EXPECT_GE(switches, 2);
+    // the written file parses back to the same matrix
+    std::map<std::string, int> again;
+    for (const auto& p : runner::expand(runner::parse_experiment(m.text, "m.toml"), 7)) ++again[p.label];
+    EXPECT_EQ(again, want);
+    // a baseline that differs by its kernel only
+    const auto k = runner::interleave(c, runner::with_kernel(c, "distro"));
+    EXPECT_EQ(k.kernels.size(), 2u);
+    EXPECT_EQ(k.kernels[1].name, "baseline");
+    EXPECT_THROW(runner::with_kernel(c, "no-such-thing"), Error);
+}
