@@ -35,8 +35,10 @@ struct GateOptions {
     bool max_regression_set = false; // given by the user: then deterministic boots use it too
 };
 
-// Deterministic boots: the smallest change called real. Boots of one configuration land within
-// 0-50 us of each other on init-done and up to 0.5 ms on a span around a disk read (measured).
+// Deterministic boots: the smallest change called real. Boots of one configuration without
+// disks land on the same microsecond; with disks within 0-50 us on init-done and up to 0.5 ms on
+// a span around a disk read on a quiet host (more on a loaded one: replay.h), which the rule's
+// "3x a side's own spread" absorbs.
 constexpr double kReplayFloorUs = 1000;
 
 enum class Verdict { Ok, Regression, NotEnough };

@@ -7,8 +7,9 @@
 // leaves knobs out for exactly that.
 //
 // What stays open: block I/O. QEMU completes a disk read on a host thread and tells the guest
-// when the host got there, so boots that read disks can differ by some microseconds after
-// their first read (boot-to-init comes before any: it stays exact).
+// when the host got there, while an idle guest's clock jumps from timer to timer (sleep=off):
+// boots of a machine with disks differ by 1-50 us on a quiet host, and on a loaded one a read
+// can wait out several timers (4 ms to seconds). Machines without disks replay exactly.
 #include "runner/boot_flags.h"
 
 #include <string>
