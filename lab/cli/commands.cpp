@@ -307,6 +307,7 @@ int cmd_check(const Common& c, const CheckCommand& k) try {
             spec = runner::interleave(spec, load_spec(k.baseline.substr(5), k.cmdline_append));
         else if (k.baseline.rfind("boot-kernel:", 0) == 0)
             spec = runner::interleave(spec, runner::with_kernel(spec, k.baseline.substr(12)));
+        if (k.repetitions > 0) spec.repetitions = k.repetitions; // both sides
         file = spec.file.string();
         RunCommand rc;
         rc.jobs = k.jobs;
