@@ -265,6 +265,7 @@ runner::ExperimentSpec load_spec(const std::string& file, const std::string& cmd
 int cmd_run(const Common& c, const RunCommand& rc) {
     runner::ExperimentSpec spec = load_spec(rc.experiment_file, rc.cmdline_append);
     if (rc.repetitions > 0) spec.repetitions = rc.repetitions;
+    if (rc.warmup >= 0) spec.warmup = rc.warmup;
     store::Store store = open_store(c);
     Booted b = boot_experiment(store, spec, rc, "cli");
     if (!b.result.experiment_id) return b.exit_code;

@@ -66,6 +66,7 @@ struct RunCommand {
     std::string cmdline_append; // added to every boot's kernel command line
     bool hang = false;     // hidden: guests never power off (tests the timeout)
     int repetitions = 0;   // overrides the file's
+    int warmup = -1;       // warm-up boots per host; -1: the file's
 };
 // Exit: 0 every boot ok, 1 some boot failed (panic, timeout, error) or could not start,
 // 130 cancelled (Ctrl-C).

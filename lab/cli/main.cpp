@@ -81,6 +81,8 @@ int main(int argc, char** argv) {
     run->add_option("--jobs,-j", rc.jobs, "boots at a time (default 1: boots do not disturb each other)")->check(CLI::Range(1, 64));
     run->add_flag("--print-qemu", rc.print_qemu, "print the exact QEMU argv of each boot");
     run->add_option("--repetitions", rc.repetitions, "boots per variant (overrides the file)")->check(CLI::Range(1, 1000));
+    run->add_option("--warmup", rc.warmup, "warm-up boots per host, stored but not counted (overrides the file)")
+        ->check(CLI::Range(0, 100));
     run->add_flag("--new", rc.fresh, "start a new experiment instead of resuming an unfinished one");
     run->add_option("--report", rc.report, "HTML report file (default bootlab-report/NAME-ID.html)");
     run->add_flag("--no-report", rc.no_report, "write no HTML report");

@@ -1,8 +1,8 @@
-# 2 variants x 2 repetitions of the stock kernel: stored ok, async cookies in the async variant,
+# 2 variants x 2 repetitions of the stock kernel, after a warm-up boot (--warmup 1): stored ok, async cookies in the async variant,
 # synchronous SCSI scanning in the sync variant, the same device order everywhere.
 BOOTLAB=$1 data=$2
 source "$(dirname "$0")/lib.sh"
-expect 0 "the same in all 4 boots" -- run "$data/experiments/two-by-two.toml" --db "$db" --jobs 2 --report "$work/r.html" --cmdline-append "$tagarg"
+expect 0 "the same in all 4 boots" -- run "$data/experiments/two-by-two.toml" --warmup 1 --db "$db" --jobs 2 --report "$work/r.html" --cmdline-append "$tagarg"
 cp "$work/last.out" "$work/first.out"; tail -3 "$work/first.out"
 check "5 runs stored, all ok" test "$(q "SELECT count(*) FROM run WHERE status = 'ok'")" -eq 5
 check "one of them the warm-up, stored first as repetition 0" test "$(q "SELECT group_concat(id || ':' || repetition) FROM run WHERE warmup = 1")" = "1:0"
