@@ -362,6 +362,11 @@ std::vector<BootPlan> expand(const ExperimentSpec& s, std::uint64_t seed) {
                     if (in(v.*member, i)) u.insert(i);
         return u.size();
     };
+    // per variant, once: whether its label names the kernel and the hardware set
+    std::vector<std::pair<bool, bool>> dims;
+    for (const auto& v : s.variants)
+        dims.emplace_back(used(v.side, &Variant::kernels, s.kernels.size()) > 1,
+                          used(v.side, &Variant::hardware, s.hardware.size()) > 1);
     for (std::size_t k = 0; k < s.kernels.size(); ++k)
         for (std::size_t h = 0; h < s.hardware.size(); ++h)
             for (std::size_t v = 0; v < s.variants.size(); ++v)
@@ -371,8 +376,8 @@ std::vector<BootPlan> expand(const ExperimentSpec& s, std::uint64_t seed) {
                         return !var.side.empty() && name.rfind(var.side + ".", 0) == 0 ? name.substr(var.side.size() + 1) : name;
                     };
                     BootPlan p{k, h, v, r, false, var.side.empty() ? "" : var.side + ":"};
-                    if (used(var.side, &Variant::kernels, s.kernels.size()) > 1) p.label += own(s.kernels[k].name) + "/";
-                    if (used(var.side, &Variant::hardware, s.hardware.size()) > 1) p.label += own(s.hardware[h].name) + "/";
+                    if (dims[v].first) p.label += own(s.kernels[k].name) + "/";
+                    if (dims[v].second) p.label += own(s.hardware[h].name) + "/";
                     p.label += own(var.name);
                     plans.push_back(p);
                 }
