@@ -5,7 +5,8 @@
 -- PRAGMA user_version holds the number of the last migration applied. A test checks that
 -- applying every migration to an empty database yields exactly this schema.
 --
--- Units: every time is integer microseconds since the kernel started (the printk clock),
+-- Units: every time is integer microseconds since the kernel started (the printk clock; the
+-- run table's host_* marks are on the host's clock),
 -- every duration integer microseconds. NULL means "not known" (e.g. an initcall that never
 -- returned has a NULL duration), never zero.
 
@@ -70,7 +71,14 @@ CREATE TABLE run (
     host_failed    INTEGER NOT NULL DEFAULT 0, -- 1: the host failed under this boot (status 'error');
                                                -- resuming the experiment boots it again
     -- added by migration 0004
-    warmup         INTEGER NOT NULL DEFAULT 0  -- 1: a warm-up boot, stored but in no statistic
+    warmup         INTEGER NOT NULL DEFAULT 0, -- 1: a warm-up boot, stored but in no statistic
+    -- added by migration 0005: the boot on the host's clock, microseconds since the emulator
+    -- started the guest, when the console showed each mark (late by up to ~20 ms); NULL where
+    -- not seen. The emulator's exit is wall_us. Intervals: lab/model/host_marks.cpp.
+    host_first_byte_us INTEGER,                -- the console's first byte
+    host_kernel_us     INTEGER,                -- the kernel's first timestamped line
+    host_run_init_us   INTEGER,                -- "Run /init as init process"
+    host_init_done_us  INTEGER                 -- the guest's init-done marker
 );
 CREATE INDEX run_by_experiment ON run (experiment_id, variant);
 

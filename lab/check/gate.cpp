@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -29,13 +30,17 @@ Samples by_variant(const RunSet& s) {
     return m;
 }
 
-std::vector<double> values(const std::vector<const RunSample*>& runs,
-                           std::optional<model::Micros> RunSample::*metric) {
+// A metric as read from one boot: nullopt where the boot does not have it.
+using MetricOf = std::function<std::optional<model::Micros>(const RunSample&)>;
+
+std::vector<double> values(const std::vector<const RunSample*>& runs, const MetricOf& metric) {
     std::vector<double> v;
     for (const auto* r : runs)
-        if (r->*metric) v.push_back(static_cast<double>(*(r->*metric)));
+        if (auto x = metric(*r)) v.push_back(static_cast<double>(*x));
     return v;
 }
+
+bool on_host_clock(const std::string& metric) { return metric.rfind("host-", 0) == 0; }
 
 // one number, printf-formatted
 std::string fmt(const char* format, double v) {
@@ -66,6 +71,21 @@ ReplayTest replay_test(const std::vector<double>& b, const std::vector<double>& 
     return t;
 }
 
+// Why boots taken as deterministic do not replay ("" if they do): a metric that spreads by more
+// than the floor on one side.
+std::string replay_broken(const std::vector<MetricCheck>& metrics) {
+    for (const MetricCheck& m : metrics)
+        for (const auto* side : {&m.baseline, &m.candidate}) {
+            if (side->size() < 2 || on_host_clock(m.metric)) continue;
+            const auto [lo, hi] = std::minmax_element(side->begin(), side->end());
+            if (*hi - *lo > kReplayFloorUs)
+                return "deterministic boots that do not replay: " + m.metric + " of " + m.variant + " spreads by " +
+                       ms(*hi - *lo) + " on the " + (side == &m.baseline ? "baseline" : "candidate") +
+                       " side (more than " + ms(kReplayFloorUs) + "); judged as noisy samples";
+        }
+    return "";
+}
+
 } // namespace
 
 GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateOptions& opt) {
@@ -93,8 +113,14 @@ GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateO
         return !s.runs.empty() && std::all_of(s.runs.begin(), s.runs.end(), [](const RunSample& r) { return r.replayed; });
     };
     g.replayed = replayed(baseline) && replayed(candidate);
-    const std::pair<const char*, std::optional<model::Micros> RunSample::*> metrics[] = {
-        {"boot-to-init", &RunSample::boot_to_init}, {"init-done", &RunSample::init_done}};
+    std::vector<std::pair<std::string, MetricOf>> metrics = {
+        {"boot-to-init", [](const RunSample& r) { return r.boot_to_init; }},
+        {"init-done", [](const RunSample& r) { return r.init_done; }}};
+    for (const std::string& h : opt.host_metrics)
+        metrics.emplace_back("host-" + h, [h](const RunSample& r) -> std::optional<model::Micros> {
+            if (auto it = r.host_intervals.find(h); it != r.host_intervals.end()) return it->second;
+            return std::nullopt;
+        });
     for (const auto& [cv, bv] : pairs)
         for (const auto& [name, field] : metrics) {
             MetricCheck m;
@@ -105,6 +131,14 @@ GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateO
             if (m.baseline.empty() && m.candidate.empty()) continue; // e.g. no init-done marker
             g.metrics.push_back(std::move(m));
         }
+    // Exactness is shown, not assumed: deterministic boots whose metrics spread by more than the
+    // floor on either side do not replay (disk I/O completions leak the host's timing in; a
+    // loaded host makes that milliseconds), and their ties would be luck. They are judged as
+    // noisy samples instead, which 2 a side cannot decide.
+    if (g.replayed) {
+        g.not_replayed = replay_broken(g.metrics);
+        g.replayed = g.not_replayed.empty();
+    }
 
     // What moved: per variant, the spans whose median grew most. Those that grew by more than
     // the limit (relative to the whole boot) are tested with the metrics.
@@ -145,8 +179,12 @@ GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateO
         g.spans.insert(g.spans.end(), moves.begin(), moves.end());
     }
 
+    // Deterministic boots: their kernel-clock metrics by the replay rule; host-clock metrics
+    // (and everything of noisy boots) by the statistics below.
+    auto by_replay = [&](const MetricCheck& m) { return g.replayed && !on_host_clock(m.metric); };
     if (g.replayed) {
         for (MetricCheck& m : g.metrics) {
+            if (!by_replay(m)) continue;
             const std::size_t n = m.baseline.size(), k = m.candidate.size();
             if (n) m.baseline_median = stats::median(m.baseline);
             if (k) m.candidate_median = stats::median(m.candidate);
@@ -165,19 +203,22 @@ GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateO
             m.p = t.changed ? 0 : 1;
             m.verdict = t.changed ? Verdict::Regression : Verdict::Ok;
         }
-    } else {
+    }
+    {
         // Holm over every comparison: its first threshold is alpha / k. Sizes that cannot reach it
         // cannot decide anything.
-        std::size_t family = g.metrics.size();
-        for (const auto& s : g.spans) family += s.tested;
+        std::size_t family = 0;
+        for (const auto& m : g.metrics) family += !by_replay(m);
+        for (const auto& s : g.spans) family += !g.replayed && s.tested;
         const double first_threshold = opt.alpha / static_cast<double>(std::max<std::size_t>(1, family));
         auto decidable = [&](const SpanMove& s) {
-            return s.tested && stats::smallest_p(s.n_baseline, s.n_candidate) <= first_threshold;
+            return !g.replayed && s.tested && stats::smallest_p(s.n_baseline, s.n_candidate) <= first_threshold;
         };
         std::vector<double> ps;
         std::vector<std::size_t> tested;
         for (std::size_t i = 0; i < g.metrics.size(); ++i) {
             MetricCheck& m = g.metrics[i];
+            if (by_replay(m)) continue;
             const std::size_t n = m.baseline.size(), k = m.candidate.size();
             if (n < 2 || k < 2 || stats::smallest_p(n, k) > first_threshold) {
                 m.verdict = Verdict::NotEnough;
@@ -247,7 +288,7 @@ GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateO
         g.verdict = Verdict::Regression;
         g.summary = "REGRESSION: " + worst->metric + " of " + worst->variant + " " + pct(worst->relative) + " (" +
                     secs(worst->baseline_median) + " -> " + secs(worst->candidate_median) +
-                    (g.replayed ? ", in every boot by more than " + ms(worst->limit) + ")"
+                    (g.replayed && !on_host_clock(worst->metric) ? ", in every boot by more than " + ms(worst->limit) + ")"
                                 : ", p = " + num(worst->p) + "), more than the " + pct(opt.max_regression).substr(1) +
                                       " allowed");
         for (const auto& s : g.spans)
@@ -271,6 +312,7 @@ GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateO
 
 void print_gate(std::ostream& out, const GateResult& g) {
     out << "baseline:  " << g.baseline << "\ncandidate: " << g.candidate << "\n";
+    if (!g.not_replayed.empty()) out << g.not_replayed << "\n";
     if (g.replayed)
         out << "deterministic boots on both sides (-icount): a change is real when every candidate boot lies\n"
                "beyond every baseline boot by more than the limit (" << ms(kReplayFloorUs)
@@ -285,7 +327,7 @@ void print_gate(std::ostream& out, const GateResult& g) {
         }
         if (m.verdict == Verdict::NotEnough) {
             std::snprintf(line, sizeof line, "  %-13s %s\n", m.metric.c_str(), m.note.c_str());
-        } else if (g.replayed) {
+        } else if (g.replayed && !on_host_clock(m.metric)) {
             std::snprintf(line, sizeof line, "  %-13s %s -> %s (n=%zu/%zu)  %s %s, every boot %s .. %s (limit %s)  %s\n",
                           m.metric.c_str(), secs(m.baseline_median).c_str(), secs(m.candidate_median).c_str(),
                           m.baseline.size(), m.candidate.size(), ms_signed(m.shift).c_str(), pct(m.relative).c_str(),

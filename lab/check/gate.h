@@ -18,7 +18,9 @@
 // There the gate needs no statistics and as few as 2 boots a side: a metric or span changed
 // when every candidate boot lies beyond every baseline boot by more than the replay floor
 // (kReplayFloorUs) or three times the larger side's own spread, whichever is more; and by more
-// than --max-regression only when that was given.
+// than --max-regression only when that was given. That they replay is checked, not assumed:
+// where a metric spreads by more than the floor on either side (disks on a loaded host), the
+// boots are judged as noisy samples instead.
 #include "check/run_set.h"
 #include "stats/stats.h"
 
@@ -33,6 +35,9 @@ struct GateOptions {
     double alpha = 0.05;          // family-wise, over all metrics of all variants
     std::size_t spans = 5;        // spans to list per variant
     bool max_regression_set = false; // given by the user: then deterministic boots use it too
+    // Host-clock intervals judged as metrics too ("kernel", "userspace": model::host_intervals),
+    // as "host-kernel" and so on. Never taken as deterministic: the host's clock does not replay.
+    std::vector<std::string> host_metrics;
 };
 
 // Deterministic boots: the smallest change called real. Boots of one configuration without
@@ -45,7 +50,7 @@ enum class Verdict { Ok, Regression, NotEnough };
 const char* to_string(Verdict v);
 
 struct MetricCheck {
-    std::string variant, metric;           // metric: "boot-to-init" | "init-done"
+    std::string variant, metric;           // metric: "boot-to-init" | "init-done" | "host-NAME"
     std::vector<double> baseline, candidate; // microseconds
     double baseline_median = 0, candidate_median = 0;
     double shift = 0;                      // Hodges-Lehmann, us
@@ -78,6 +83,7 @@ struct GateResult {
     std::vector<std::string> problems;     // variants that could not be compared, and why
     Verdict verdict = Verdict::NotEnough;
     bool replayed = false;                 // deterministic boots on both sides: decided exactly
+    std::string not_replayed;              // why deterministic boots were judged as noisy after all
     std::string summary;                   // one line
     int exit_code() const { return verdict == Verdict::Ok ? 0 : verdict == Verdict::Regression ? 1 : 2; }
 };

@@ -26,6 +26,8 @@ RunSample sample_of(store::Store& store, const store::RunInfo& r) {
     s.replayed = r.replayed();
     s.boot_to_init = r.metrics.boot_to_init;
     s.init_done = r.metrics.init_done;
+    for (const auto& i : model::host_intervals(r.host_marks))
+        if (i.us) s.host_intervals[i.name] = *i.us;
     for (const auto& sp : store.load_boot(r.id).spans)
         if (sp.duration) s.spans[sp.key()] += *sp.duration;
     return s;
@@ -167,6 +169,7 @@ void write_run_set(std::ostream& out, const RunSet& set) {
         j["boot_to_init_us"] = r.boot_to_init ? json(*r.boot_to_init) : json(nullptr);
         j["init_done_us"] = r.init_done ? json(*r.init_done) : json(nullptr);
         j["spans"] = r.spans;
+        if (!r.host_intervals.empty()) j["host_intervals_us"] = r.host_intervals;
         runs.push_back(j);
     }
     out << json_dump(json{{"format", "bootlab-runs"}, {"version", 1}, {"description", set.description},
@@ -226,6 +229,9 @@ RunSet parse_run_set(std::string_view text, const std::string& file) {
             if (r.contains("spans"))
                 for (const auto& [name, us] : r.at("spans").items())
                     s.spans[name] = whole(us, "span " + name, bootlab::log::kMaxMicros);
+            if (r.contains("host_intervals_us"))
+                for (const auto& [name, us] : r.at("host_intervals_us").items())
+                    s.host_intervals[name] = whole(us, "host interval " + name, bootlab::log::kMaxMicros);
             set.runs.push_back(std::move(s));
         }
     } catch (const json::exception& e) {

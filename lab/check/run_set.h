@@ -28,6 +28,7 @@ struct RunSample {
     bool replayed = false;                       // deterministic (-icount): exact, not noisy
     std::optional<model::Micros> boot_to_init, init_done;
     std::map<std::string, model::Micros> spans;  // "function [module]" -> time in this boot (summed)
+    std::map<std::string, model::Micros> host_intervals; // host-clock interval (firmware, kernel, ...) -> us
 };
 
 struct RunSet {

@@ -348,6 +348,7 @@ int cmd_check(const Common& c, const CheckCommand& k) try {
     opt.max_regression = k.max_regression;
     opt.max_regression_set = k.max_regression_set;
     opt.alpha = k.alpha;
+    opt.host_metrics = k.host_metrics;
     check::GateResult g = check::run_gate(baseline, candidate, opt);
     check::print_gate(std::cout, g);
     if (!k.junit.empty()) {

@@ -48,6 +48,7 @@ struct CheckCommand {
     int jobs = 1;
     std::string junit, report;
     std::string cmdline_append;
+    std::vector<std::string> host_metrics; // host-clock intervals judged too (firmware, kernel, ...)
     HostOptions hosts;
 };
 // Exit: 0 no regression, 1 regression (or a boot that failed), 2 could not decide (too few boots,

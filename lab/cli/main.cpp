@@ -1,5 +1,6 @@
 // bootlab: measure how Linux kernels boot. See README.md.
 #include "cli/commands.h"
+#include "model/host_marks.h"
 #include "common/error.h"
 
 #include <CLI/CLI.hpp>
@@ -73,6 +74,11 @@ int main(int argc, char** argv) {
     chk->add_option("--junit", kc.junit, "write JUnit XML here");
     chk->add_option("--report", kc.report, "write the HTML report here");
     chk->add_option("--cmdline-append", kc.cmdline_append, "extra kernel arguments for every boot");
+    std::vector<std::string> interval_names;
+    for (const auto& i : bootlab::model::host_intervals({})) interval_names.emplace_back(i.name);
+    chk->add_option("--host-metric", kc.host_metrics, "also judge this interval of the host's clock: firmware, kernel, "
+                                                     "userspace or shutdown (repeatable)")
+        ->check(CLI::IsMember(interval_names));
     add_host_options(chk, kc.hosts);
 
     RunCommand rc;

@@ -24,4 +24,19 @@ std::string span_label(const model::Span& s) {
     return s.cookie ? std::to_string(*s.cookie) + "_" + s.key() : s.key();
 }
 
+std::string host_seconds(std::optional<model::Micros> us) {
+    if (!us) return "?";
+    char b[32];
+    std::snprintf(b, sizeof b, "%.2f s", static_cast<double>(*us) / 1e6);
+    return b;
+}
+
+std::string host_clock_line(const model::HostMarks& m) {
+    if (!m.any()) return "";
+    std::string s;
+    for (const auto& i : model::host_intervals(m)) s += (s.empty() ? "" : ", ") + std::string(i.name) + " " + host_seconds(i.us);
+    if (m.exit) s += " (emulator start to exit " + host_seconds(m.exit) + ")";
+    return s;
+}
+
 } // namespace bootlab::report

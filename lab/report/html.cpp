@@ -5,6 +5,8 @@
 #include "report/export.h"
 #include "report/format.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <sstream>
 
 namespace bootlab::report {
@@ -21,7 +23,41 @@ svg { max-width: 100%; height: auto; }
 .bad { color: #c0392b; font-weight: bold; } .good { color: #2a7d3f; }
 code, pre { background: #f6f6f6; padding: 1px 4px; }
 pre { white-space: pre-wrap; word-break: break-all; font-size: 0.85em; }
+.hostbar { display: flex; width: 420px; height: 14px; background: #f6f6f6; }
+.hostbar span { display: block; height: 100%; }
+.h0 { background: #9b9b9b; } .h1 { background: #4a7fb5; } .h2 { background: #e0a030; } .h3 { background: #b05a5a; }
 )";
+
+// The boot on the host's clock, per variant: the medians of the named intervals, each variant a
+// bar of them on one scale (what systemd-analyze plot shows of a machine's boot).
+void write_host_clock_html(std::ostream& out, const ExperimentSummary& s) {
+    auto e = [](const std::string& t) { return xml_escape(t); };
+    double longest = 0;
+    for (const auto& v : s.variants) {
+        double total = 0;
+        for (const auto& x : v.host) total += static_cast<double>(x.value_or(0));
+        longest = std::max(longest, total);
+    }
+    if (longest <= 0) return;
+    const auto names = model::host_intervals({});
+    out << "<h2>The boot on the host's clock</h2>\n<p>Medians over the boots that count, from the emulator's start "
+           "to its exit; marks are when the console showed them, good to about 20 ms.</p>\n<table><tr><th>variant</th>";
+    for (const auto& i : names) out << "<th title=\"" << e(i.what) << "\">" << i.name << "</th>";
+    out << "<th></th></tr>\n";
+    for (const auto& v : s.variants) {
+        out << "<tr><td class=name>" << e(v.variant) << "</td>";
+        for (const auto& x : v.host) out << "<td class=num>" << e(host_seconds(x)) << "</td>";
+        out << "<td><div class=hostbar>";
+        for (std::size_t i = 0; i < v.host.size(); ++i) {
+            char w[32];
+            std::snprintf(w, sizeof w, "%.2f", 100 * static_cast<double>(v.host[i].value_or(0)) / longest);
+            out << "<span class=\"h" << i << "\" style=\"width:" << w << "%\" title=\"" << names[i].name << " "
+                << e(host_seconds(v.host[i])) << "\"></span>";
+        }
+        out << "</div></td></tr>\n";
+    }
+    out << "</table>\n";
+}
 
 } // namespace
 
@@ -79,6 +115,7 @@ void write_experiment_html(std::ostream& out, store::Store& store, const Experim
             out << "<li" << (v.c.differs(kVerdictAlpha) ? " class=good" : "") << ">" << e(verdict_line(v)) << "</li>";
         out << "</ul>\n";
     }
+    write_host_clock_html(out, s);
     if (!s.warmups.empty())
         out << "<p>Warm-up: " << s.warmups.size() << (s.warmups.size() == 1 ? " boot" : " boots")
             << " stored, not counted in any figure of this report.</p>\n";

@@ -9,6 +9,14 @@ template <class T> nlohmann::json opt(const std::optional<T>& v) {
     return v ? nlohmann::json(*v) : nlohmann::json(nullptr);
 }
 
+// The marks as stored, and the intervals between them (null where a mark is missing).
+nlohmann::json host_marks_json(const model::HostMarks& m) {
+    nlohmann::json intervals = nlohmann::json::object();
+    for (const auto& i : model::host_intervals(m)) intervals[std::string(i.name) + "_us"] = opt(i.us);
+    return {{"first_byte_us", opt(m.first_byte)}, {"kernel_us", opt(m.kernel)}, {"run_init_us", opt(m.run_init)},
+            {"init_done_us", opt(m.init_done)},   {"exit_us", opt(m.exit)},     {"intervals", intervals}};
+}
+
 } // namespace
 
 nlohmann::json run_json(const store::RunInfo& r) {
@@ -42,6 +50,7 @@ nlohmann::json run_json(const store::RunInfo& r) {
           {"unfinished_count", m.unfinished_count},
           {"sync_chain_pid", opt(m.sync_chain_pid)},
           {"sync_chain_us", m.sync_chain}}},
+        {"host_marks", host_marks_json(r.host_marks)},
         {"panic_message", r.panic_message},
         {"lines_total", r.lines_total},
         {"lines_unused", r.lines_unused},

@@ -86,6 +86,7 @@ ExperimentSummary summarize(store::Store& store, std::int64_t experiment_id, std
     std::map<std::string, std::map<std::string, std::vector<model::Micros>>> span_times;
     std::map<std::string, std::map<std::string, std::string>> span_kind;
     std::map<std::string, std::vector<model::Micros>> init_done;
+    std::map<std::string, std::array<std::vector<model::Micros>, model::kHostIntervals>> host;
     std::map<std::string, std::map<std::string, std::vector<std::int64_t>>> disk_names; // path -> name -> runs
     for (const auto& r : s.runs) {
         auto h = std::find_if(s.hosts.begin(), s.hosts.end(),
@@ -104,6 +105,9 @@ ExperimentSummary summarize(store::Store& store, std::int64_t experiment_id, std
         ++v.ok;
         if (r.metrics.boot_to_init) v.boot_to_init.push_back(*r.metrics.boot_to_init);
         if (r.metrics.init_done) init_done[r.variant].push_back(*r.metrics.init_done);
+        const auto intervals = model::host_intervals(r.host_marks);
+        for (std::size_t i = 0; i < intervals.size(); ++i)
+            if (intervals[i].us) host[r.variant][i].push_back(*intervals[i].us);
         model::Boot b = store.load_boot(r.id);
         s.slowprobe.add(b, r.kernel_cmdline);
         for (const auto& sp : b.spans) {
@@ -133,6 +137,8 @@ ExperimentSummary summarize(store::Store& store, std::int64_t experiment_id, std
             if (const store::RunInfo* r = representative_run(mine)) v.representative_run = r->id;
         }
         if (!init_done[name].empty()) v.init_done_median = stats::median(init_done[name]);
+        for (std::size_t i = 0; i < v.host.size(); ++i)
+            if (!host[name][i].empty()) v.host[i] = stats::median(host[name][i]);
         for (auto& [fn, times] : span_times[name]) v.slowest.push_back({fn, span_kind[name][fn], stats::median(times)});
         std::sort(v.slowest.begin(), v.slowest.end(), [](const SpanStat& a, const SpanStat& b) { return a.median > b.median; });
         if (v.slowest.size() > top) v.slowest.resize(top);
@@ -187,6 +193,25 @@ void print_summary(std::ostream& out, const ExperimentSummary& s) {
         for (const auto& sp : v.slowest) {
             std::snprintf(line, sizeof line, "    %12s %-5s %s\n", millis(sp.median).c_str(), sp.kind.c_str(), sp.name.c_str());
             out << line;
+        }
+    }
+    if (std::any_of(s.variants.begin(), s.variants.end(), [](const VariantSummary& v) { return v.has_host(); })) {
+        out << "\nhost clock (median over the boots that count; emulator start to exit, good to ~20 ms):\n";
+        std::snprintf(line, sizeof line, "  %-22s", "VARIANT");
+        out << line;
+        for (const auto& i : model::host_intervals({})) {
+            std::snprintf(line, sizeof line, " %10s", i.name);
+            out << line;
+        }
+        out << "\n";
+        for (const auto& v : s.variants) {
+            std::snprintf(line, sizeof line, "  %-22s", v.variant.c_str());
+            out << line;
+            for (const auto& x : v.host) {
+                std::snprintf(line, sizeof line, " %10s", host_seconds(x).c_str());
+                out << line;
+            }
+            out << "\n";
         }
     }
     print_slowprobe_table(out, s.slowprobe);

@@ -6,6 +6,8 @@
 #include "stats/stats.h"
 #include "store/store.h"
 
+#include <algorithm>
+#include <array>
 #include <map>
 #include <ostream>
 #include <string>
@@ -29,6 +31,9 @@ struct VariantSummary {
     std::optional<model::Micros> init_done_median;
     std::vector<SpanStat> slowest;           // top spans by median duration
     std::int64_t representative_run = 0;     // representative_run() of the variant's boots
+    // medians of the host-clock intervals (model::host_intervals order) over the boots that have them
+    std::array<std::optional<model::Micros>, model::kHostIntervals> host;
+    bool has_host() const { return std::any_of(host.begin(), host.end(), [](const auto& x) { return x.has_value(); }); }
 };
 
 // One variant against the experiment's fastest: the verdict line that ends the summary.

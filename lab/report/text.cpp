@@ -32,6 +32,7 @@ void print_blame(std::ostream& out, const store::RunInfo& r, const model::Boot& 
     if (!r.error.empty()) out << "  error         " << r.error << "\n";
     out << "  boot-to-init  " << seconds(m.boot_to_init) << "   (Run /init)\n";
     if (m.init_done) out << "  init-done     " << seconds(m.init_done) << "   (guest marker)\n";
+    if (const std::string h = host_clock_line(r.host_marks); !h.empty()) out << "  host clock    " << h << "\n";
     out << "  initcalls     " << m.sync_count << " sync, " << seconds(m.initcall_total)
         << " in total; " << m.async_count << " async cookies, " << seconds(m.async_total)
         << " in total";

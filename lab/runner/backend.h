@@ -6,6 +6,7 @@
 // (classify_ending) so that every backend means the same by ok, timeout, cancelled and error.
 #include "image/initramfs.h"
 #include "kernel/kernel.h"
+#include "model/host_marks.h"
 #include "model/run_status.h"
 #include "runner/boot_flags.h"
 #include "runner/hardware.h"
@@ -71,6 +72,7 @@ struct BootOutcome {
     std::string log;                   // the serial console, as received
     BootStart start;                   // exactly what was run
     std::int64_t wall_us = 0;          // emulator start to exit, host clock
+    model::HostMarks host_marks;       // the console's marks on that clock (HostMarkTracker)
 };
 
 // How a boot ended, as a backend saw it.

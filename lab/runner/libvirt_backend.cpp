@@ -444,6 +444,10 @@ BootOutcome LibvirtBackend::boot(const BootRequest& r, const std::atomic<bool>& 
     Ending how = Ending::exited;
     std::string detail;
     ConsoleLog console;
+    model::HostMarkTracker marks;
+    auto since_run = [t_run](std::chrono::steady_clock::time_point t) {
+        return std::chrono::duration_cast<std::chrono::microseconds>(t - t_run).count();
+    };
     bool gone = false, reader_done = false;
     std::optional<std::chrono::steady_clock::time_point> powered_off;
     auto last_check = t0, last_byte = t0;
@@ -453,6 +457,7 @@ BootOutcome LibvirtBackend::boot(const BootRequest& r, const std::atomic<bool>& 
         {
             std::lock_guard<std::mutex> lock(reader.mu);
             if (!reader.bytes.empty()) {
+                marks.feed(reader.bytes, since_run(now));
                 console.append(reader.bytes);
                 if (cb.console) cb.console(reader.bytes);
                 reader.bytes.clear();
@@ -501,11 +506,13 @@ BootOutcome LibvirtBackend::boot(const BootRequest& r, const std::atomic<bool>& 
     thread.join();
     {
         std::lock_guard<std::mutex> lock(reader.mu);
+        marks.feed(reader.bytes, since_run(std::chrono::steady_clock::now()));
         console.append(reader.bytes);
         if (cb.console && !reader.bytes.empty()) cb.console(reader.bytes);
     }
     o.log = console.str();
-    o.wall_us = std::chrono::duration_cast<std::chrono::microseconds>(t_end - t_run).count();
+    o.wall_us = since_run(t_end);
+    o.host_marks = marks.finish(o.wall_us);
     classify_ending(&o, how, detail, r.timeout);
     return o;
 }

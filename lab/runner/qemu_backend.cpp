@@ -136,9 +136,15 @@ BootOutcome QemuBackend::boot(const BootRequest& r, const std::atomic<bool>& can
         const auto deadline = t0 + r.timeout;
         process::Child qemu(o.start.argv); // stdin /dev/null, stdout+stderr the console pipe, own group
         ConsoleLog console;
+        model::HostMarkTracker marks;
+        auto since_start = [t0] {
+            return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+        };
         std::string chunk;
         Ending how = Ending::exited;
         while (qemu.read_some(&chunk, std::chrono::milliseconds(100))) {
+            // stamped as read, before the pause below: the bytes arrived since the last read
+            marks.feed(chunk, since_start());
             // QEMU writes the console a byte at a time; reading each byte as it comes would wake
             // bootlab hundreds of thousands of times per boot, on the cores the guest runs on.
             // Letting a pipe's worth pile up for 20 ms costs nothing (64 KiB is far more than
@@ -154,7 +160,8 @@ BootOutcome QemuBackend::boot(const BootRequest& r, const std::atomic<bool>& can
         if (how != Ending::exited) qemu.kill_group();
         const int exit_code = qemu.wait();
         o.log = console.str();
-        o.wall_us = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
+        o.wall_us = since_start();
+        o.host_marks = marks.finish(o.wall_us);
         classify_ending(&o, how, how == Ending::timeout ? "QEMU killed" : "QEMU exited with " + std::to_string(exit_code),
                         r.timeout, exit_code != 0);
     } catch (const Error& e) { // QEMU missing, no room for disk files: this boot's error

@@ -22,6 +22,7 @@ ingest::ImportResult record_boot(store::Store& store, const BootRecord& rec, con
     run.emulator_version = out.start.emulator;
     run.host_failed = out.host_failed;
     run.wall_us = out.wall_us;
+    run.host_marks = out.host_marks;
     const kernel::Kernel& k = rec.kernel;
     run.kernel = {k.hash, k.origin == "file" ? "unknown" : k.origin, k.series, k.config_hash};
     run.replaces = rec.replaces;

@@ -57,7 +57,7 @@ constexpr std::string_view kRunColumns = R"(
     r.initcall_total_us, r.async_total_us, r.boot_wait_us, r.sync_count, r.async_count,
     r.unfinished_count, r.sync_chain_pid, r.sync_chain_us, r.panic_message,
     r.parser_version, r.lines_total, r.lines_unused, r.log_bytes, r.domain_xml, r.emulator_version, r.host_failed,
-    r.warmup
+    r.warmup, r.host_first_byte_us, r.host_kernel_us, r.host_run_init_us, r.host_init_done_us
     FROM run r JOIN experiment e ON e.id = r.experiment_id LEFT JOIN kernel k ON k.id = r.kernel_id)";
 
 RunInfo read_run_row(const Stmt& s) {
@@ -103,6 +103,11 @@ RunInfo read_run_row(const Stmt& s) {
     r.emulator_version = s.text(c++);
     r.host_failed = s.int64(c++) != 0;
     r.warmup = s.int64(c++) != 0;
+    r.host_marks.first_byte = s.opt_int64(c++);
+    r.host_marks.kernel = s.opt_int64(c++);
+    r.host_marks.run_init = s.opt_int64(c++);
+    r.host_marks.init_done = s.opt_int64(c++);
+    r.host_marks.exit = r.wall_us;
     return r;
 }
 
@@ -236,13 +241,16 @@ RunWriter::RunWriter(Store& store, const NewRun& run)
     }
     Stmt r(db, R"(INSERT INTO run (experiment_id, kernel_id, variant, repetition, backend, host, source,
                   emulator_argv, status, wall_us, parser_version, lines_total, lines_unused,
-                  log_bytes, domain_xml, emulator_version, host_failed, warmup)
-                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'error', ?, 0, 0, 0, 0, ?, ?, ?, ?))");
+                  log_bytes, domain_xml, emulator_version, host_failed, warmup, host_first_byte_us,
+                  host_kernel_us, host_run_init_us, host_init_done_us)
+                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'error', ?, 0, 0, 0, 0, ?, ?, ?, ?, ?, ?, ?, ?))");
     r.bind(1, experiment_id_).bind(2, kernel_id).bind(3, run.variant).bind(4, run.repetition);
     r.bind(5, run.backend).bind_text_or_null(6, run.host).bind_text_or_null(7, run.source);
     r.bind_text_or_null(8, run.emulator_argv).bind(9, run.wall_us);
     r.bind_text_or_null(10, run.domain_xml).bind_text_or_null(11, run.emulator_version);
-    r.bind(12, static_cast<std::int64_t>(run.host_failed)).bind(13, static_cast<std::int64_t>(run.warmup)).run();
+    r.bind(12, static_cast<std::int64_t>(run.host_failed)).bind(13, static_cast<std::int64_t>(run.warmup));
+    r.bind(14, run.host_marks.first_byte).bind(15, run.host_marks.kernel).bind(16, run.host_marks.run_init);
+    r.bind(17, run.host_marks.init_done).run();
     run_id_ = db.last_insert_rowid();
 }
 

@@ -3,6 +3,7 @@
 // schema; a run is written by a RunWriter inside one transaction, so a failed import or a
 // killed process leaves no trace of the run.
 #include "model/boot.h"
+#include "model/host_marks.h"
 #include "model/run_status.h"
 #include "store/sqlite.h"
 
@@ -44,6 +45,7 @@ struct RunInfo {
     std::string emulator_version;
     bool host_failed = false;   // the host failed under this boot: resuming boots it again
     bool warmup = false;        // a warm-up boot: stored, never counted
+    model::HostMarks host_marks; // the boot on the host's clock (exit: wall_us)
 
     // Whether this boot's numbers count: an ok boot that was not a warm-up. The one rule the
     // summary, the report, the gate and the GUI use to pick the boots they compute from.
@@ -82,6 +84,7 @@ struct NewRun {
     bool warmup = false;
     KernelRecord kernel;
     std::optional<std::int64_t> wall_us;
+    model::HostMarks host_marks; // the marks the backend saw (its exit is wall_us)
     std::vector<std::int64_t> replaces; // runs this one supersedes (a resumed cancelled boot):
                                         // deleted in the same transaction
 };

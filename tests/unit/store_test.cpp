@@ -63,13 +63,15 @@ TEST(Schema, AnOlderDatabaseIsMigratedKeepingItsRuns) {
         store::Store s(path);
         run_id = ingest::import_file(s, test::data(test::kRealLogs[0]), {}).run_id;
     }
-    {   // make it what bootlab wrote before migration 0002: no marker.duration_us (nor the columns of 0003 and 0004)
+    {   // make it what bootlab wrote before migration 0002: no marker.duration_us (nor the columns of 0003 to 0005)
         store::Db db(path.string(), store::Db::Mode::ReadWriteCreate);
         db.exec("ALTER TABLE marker DROP COLUMN duration_us");
         db.exec("ALTER TABLE run DROP COLUMN domain_xml");
         db.exec("ALTER TABLE run DROP COLUMN emulator_version");
         db.exec("ALTER TABLE run DROP COLUMN host_failed");
         db.exec("ALTER TABLE run DROP COLUMN warmup");
+        for (const char* c : {"host_first_byte_us", "host_kernel_us", "host_run_init_us", "host_init_done_us"})
+            db.exec(std::string("ALTER TABLE run DROP COLUMN ") + c);
         db.exec("PRAGMA user_version = 1");
     }
     store::Store s(path);
