@@ -1,5 +1,7 @@
 #include "timeline_view.h"
 
+#include "host_clock_bar.h"
+
 #include "report/export.h"
 #include "run_table_model.h"
 #include "common/atomic_file.h"
@@ -88,6 +90,8 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent) {
     top->addWidget(title_);
     top->addWidget(numbers_);
     top->addLayout(bar);
+    host_clock_ = new HostClockBar(this);
+    top->addWidget(host_clock_);
     top->addWidget(timeline_, 1);
     top->addWidget(legend);
 
@@ -121,6 +125,7 @@ void TimelineView::clear() {
     run_.reset();
     title_->setText(tr("No boot selected"));
     numbers_->clear();
+    host_clock_->setMarks({});
     timeline_->setSections({});
 }
 
@@ -138,6 +143,7 @@ void TimelineView::showRun(const store::RunInfo& run, model::Boot boot) {
                           .arg(m.async_count).arg(secondsText(m.async_total))
                           .arg(secondsText(m.boot_wait))
                           .arg(s.front().layout.lanes.size()));
+    host_clock_->setMarks(run.host_marks);
     timeline_->setSections(std::move(s));
     timeline_->setHighlight(search_->text());
 }

@@ -13,6 +13,8 @@ class QLineEdit;
 
 namespace bootlab::gui {
 
+class HostClockBar;
+
 class TimelineView : public QWidget {
     Q_OBJECT
 public:
@@ -31,6 +33,7 @@ private:
     QLabel* numbers_;
     QLineEdit* search_;
     QLabel* matches_;
+    HostClockBar* host_clock_;
 };
 
 // "run 12 · default / async · 6.1.0-28-amd64 · ok"
