@@ -19,6 +19,18 @@ check "the kernel command lines differ only by scsi_mod.scan=sync" test "$(q "SE
 check "device names: sda is the SATA disk in every run" test "$(q "SELECT count(*) FROM device WHERE name = 'sda' AND path LIKE '%-ata-1'")" -eq 5
 check "the emulator argv is stored as JSON with restricted networking" test "$(q "SELECT count(*) FROM run WHERE emulator_argv LIKE '%restrict=on%'")" -eq 5
 check "the HTML report is well-formed enough for xmllint --html" xmllint --html --noout "$work/r.html"
+# the host's clock: every mark seen, in boot order, within the emulator's run
+check "host marks: first byte <= kernel < Run /init < init-done < exit in every boot" test "$(q "SELECT count(*) FROM run WHERE
+    0 < host_first_byte_us AND host_first_byte_us <= host_kernel_us AND host_kernel_us < host_run_init_us
+    AND host_run_init_us < host_init_done_us AND host_init_done_us < wall_us")" -eq 5
+# Run /init to init-done on the host's clock is the same stretch as on the kernel's (plain TCG runs
+# the guest clock at host speed), to within the console's reading granularity (~20 ms)
+check "host userspace interval = the kernel clock's init-done - boot-to-init, within 100 ms" test "$(q "SELECT count(*) FROM run
+    WHERE abs((host_init_done_us - host_run_init_us) - (init_done_us - boot_to_init_us)) < 100000")" -eq 5
+check "show prints the host clock" grep -Eq "^  host clock    firmware [0-9.]+ s, kernel [0-9.]+ s, userspace [0-9.]+ s, shutdown [0-9.]+ s" \
+    <("$BOOTLAB" show 2 --db "$db")
+check "the summary has the host clock table" grep -q "^host clock (median over the boots that count" "$work/first.out"
+check "the report has it too" grep -q "The boot on the host's clock" "$work/r.html"
 check "every boot carried the test's tag" test "$(q "SELECT count(*) FROM run WHERE kernel_cmdline LIKE '%$tagarg%'")" -eq 5
 check "no QEMU left" no_qemu_left
 # running it again: everything is stored, nothing boots again

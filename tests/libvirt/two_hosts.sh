@@ -50,6 +50,8 @@ expect 0 "beta: " -- run "$data/experiments/two-by-two.toml" --db "$db" --hosts 
 check "4 runs stored, all ok" test "$(q "SELECT count(*) FROM run WHERE status = 'ok' AND backend = 'libvirt'")" -eq 4
 check "boots on both hosts" test "$(q "SELECT count(DISTINCT host) FROM run")" -eq 2
 check "hosts recorded by name" test "$(q "SELECT count(*) FROM run WHERE host IN ('alpha', 'beta')")" -eq 4
+check "host marks from the libvirt console, in boot order" test "$(q "SELECT count(*) FROM run WHERE 0 < host_kernel_us
+    AND host_kernel_us < host_run_init_us AND host_run_init_us < host_init_done_us AND host_init_done_us <= wall_us")" -eq 4
 check "domain XML stored, no argv" test "$(q "SELECT count(*) FROM run WHERE domain_xml LIKE '<domain type=%' AND emulator_argv IS NULL")" -eq 4
 check "no domain, disk volume or QEMU left on either host" \
     test "$(virsh -c "$(host_uri 1)" list --name | grep -c bootlab)$(virsh -c "$(host_uri 2)" list --name | grep -c bootlab)$(virsh -c "$(host_uri 1)" vol-list bootlab | grep -c '\.img')$(qemu_on_host 1)$(qemu_on_host 2)" = "00000"
