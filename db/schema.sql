@@ -114,7 +114,20 @@ CREATE TABLE span (
     line        INTEGER NOT NULL,              -- line of the `calling` line in the raw log
     PRIMARY KEY (run_id, seq)
 ) WITHOUT ROWID;
-CREATE INDEX span_by_symbol ON span (symbol_id, run_id);
+
+-- Per boot and function, the spans summed (migration 0006): what a function's history across
+-- boots reads, through its primary key, instead of an index over every span.
+--   SELECT r.created, t.total_us FROM function_total t JOIN symbol y ON y.id = t.symbol_id
+--   JOIN run r ON r.id = t.run_id WHERE y.function = 'ahci_pci_driver_init' ORDER BY r.id;
+CREATE TABLE function_total (
+    symbol_id INTEGER NOT NULL REFERENCES symbol (id),
+    run_id    INTEGER NOT NULL REFERENCES run (id) ON DELETE CASCADE,
+    spans     INTEGER NOT NULL,   -- spans of this function in the boot (calls, or async cookies)
+    total_us  INTEGER NOT NULL,   -- their durations summed, over those that returned
+    max_us    INTEGER,            -- the longest; NULL if none returned
+    PRIMARY KEY (symbol_id, run_id)
+) WITHOUT ROWID;
+CREATE INDEX function_total_by_run ON function_total (run_id); -- deleting a run
 
 -- Spans with their names, for reading and ad-hoc queries:
 --   SELECT function, duration_us FROM span_named WHERE run_id = 1 ORDER BY duration_us DESC;

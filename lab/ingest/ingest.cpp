@@ -1,11 +1,13 @@
 #include "ingest/ingest.h"
 
 #include "common/error.h"
+#include "common/serial_worker.h"
 #include "log/log_parser.h"
 #include "model/boot_builder.h"
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -15,6 +17,7 @@ namespace {
 
 constexpr std::size_t kReadBytes = 1 << 20;
 constexpr std::size_t kSniffBytes = 64 << 10;
+constexpr std::size_t kSpansPerBatch = 2048; // a real boot's ~700 spans are written at the end
 
 // A log is text: control characters other than tab, newline, CR and ESC are line noise at
 // most. Many of them mean someone passed a binary file.
@@ -35,22 +38,37 @@ void reject_binary(std::string_view head, const std::string& name) {
 
 // The streaming core: `read` is called with a sink until it returns false.
 ImportResult ingest(store::Store& store, const std::string& name, ImportOptions& opt,
-                    const std::function<bool(std::string&)>& read, std::uint64_t total) {
+                    const std::function<std::string_view()>& read, std::uint64_t total) {
     model::BootBuilder builder;
     builder.expect_log_bytes(total);
     log::LogParser parser([&](const log::Event& e) { builder.on_event(e); });
     store::RunWriter writer = store.begin_run(opt.run);
 
-    std::string buf;
     std::uint64_t done = 0;
     bool first = true;
-    while (read(buf)) {
-        if (first) reject_binary(std::string_view(buf).substr(0, kSniffBytes), name);
-        first = false;
-        parser.feed(buf);
-        writer.append_log(buf);
-        done += buf.size();
-        if (opt.progress) opt.progress(done, total);
+    {
+        // The database work of a big log (compressing and storing it, writing its spans) takes
+        // about as long as reading it: it runs on a second thread, overlapping. Only that thread
+        // touches the store until drain(); spans go to it as soon as they are final.
+        SerialWorker store_thread;
+        std::size_t spans_sent = 0;
+        for (std::string_view buf; !(buf = read()).empty();) {
+            if (first) reject_binary(std::string_view(buf).substr(0, kSniffBytes), name);
+            first = false;
+            parser.feed(buf);
+            store_thread.post([&writer, chunk = std::string(buf)] { writer.append_log(chunk); });
+            // settled spans (final: they will not change) go to the store thread as a copy
+            if (const std::size_t settled = builder.settled(); settled >= spans_sent + kSpansPerBatch) {
+                auto batch = std::make_shared<const std::vector<model::Span>>(
+                    builder.spans().begin() + static_cast<std::ptrdiff_t>(spans_sent),
+                    builder.spans().begin() + static_cast<std::ptrdiff_t>(settled));
+                store_thread.post([&writer, batch] { writer.append_spans(batch->data(), batch->size()); });
+                spans_sent = settled;
+            }
+            done += buf.size();
+            if (opt.progress) opt.progress(done, total);
+        }
+        store_thread.drain();
     }
     parser.finish();
     // A boot cancelled before its first byte is still a boot to store; a file to import is not.
@@ -92,14 +110,13 @@ ImportResult import_file(store::Store& store, const std::filesystem::path& path,
     if (S_ISDIR(st.st_mode)) throw Error(name + ": is a directory, not a log file");
     if (opt.run.source.empty()) opt.run.source = name;
 
-    auto read = [&](std::string& buf) {
-        buf.resize(kReadBytes);
+    auto buf = std::make_unique_for_overwrite<char[]>(kReadBytes);
+    auto read = [&]() {
         for (;;) {
-            ssize_t n = ::read(f.fd, buf.data(), buf.size());
+            ssize_t n = ::read(f.fd, buf.get(), kReadBytes);
             if (n < 0 && errno == EINTR) continue;
             if (n < 0) throw Error(name + ": read error: " + std::strerror(errno));
-            buf.resize(static_cast<std::size_t>(n));
-            return n > 0;
+            return std::string_view(buf.get(), static_cast<std::size_t>(n));
         }
     };
     return ingest(store, name, opt, read, S_ISREG(st.st_mode) ? st.st_size : 0);
@@ -107,12 +124,10 @@ ImportResult import_file(store::Store& store, const std::filesystem::path& path,
 
 ImportResult import_text(store::Store& store, std::string_view log, const std::string& name,
                          ImportOptions opt) {
-    auto read = [&](std::string& buf) {
-        if (log.empty()) return false;
-        std::size_t n = std::min(log.size(), kReadBytes);
-        buf.assign(log.substr(0, n));
-        log.remove_prefix(n);
-        return true;
+    auto read = [&]() {
+        const std::string_view chunk = log.substr(0, std::min(log.size(), kReadBytes));
+        log.remove_prefix(chunk.size());
+        return chunk;
     };
     return ingest(store, name, opt, read, log.size());
 }

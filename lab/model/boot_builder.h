@@ -21,6 +21,10 @@ public:
     // span per 200 bytes), so a huge log does not pay for the vector regrowing.
     void expect_log_bytes(std::uint64_t bytes);
     void on_event(const log::Event& e);
+    // How many spans, from the first, are final: returned (or found impossible) and never to
+    // change again. A writer may store those while the rest of the log is still being read.
+    std::size_t settled() const;
+    const std::vector<Span>& spans() const { return boot_.spans; }
     // Closes the boot: derives the metrics. Call once, after the parser's finish().
     Boot finish(const log::ParseStats& stats);
 

@@ -132,6 +132,7 @@ Store::Store(const std::filesystem::path& path, Access access)
     // One import is one transaction: a cache that holds it avoids spilling pages to the WAL
     // and reading them back (pages are only allocated as needed).
     db_.exec("PRAGMA cache_size = -262144");
+    db_.exec("PRAGMA temp_store = MEMORY");
     // While a new file is being set up by several processes at once, SQLite can answer BUSY
     // without waiting (switching the journal mode, or a read lock that cannot become a write
     // lock): that is a race lost, not a lock held, so try again.
@@ -270,6 +271,15 @@ void RunWriter::append_log(std::string_view bytes) {
     }
 }
 
+void RunWriter::append_spans(const model::Span* first, std::size_t n) {
+    if (n == 0) return;
+    if (first->seq != static_cast<std::int64_t>(spans_written_))
+        throw Error("internal: spans appended out of order (" + std::to_string(first->seq) + " after " +
+                    std::to_string(spans_written_) + ")");
+    store_->write_spans(run_id_, first, n, totals_);
+    spans_written_ += n;
+}
+
 void RunWriter::flush_chunk() {
     if (pending_.empty()) return;
     Stmt& s = store_->stmt(store_->ins_chunk_,
@@ -281,7 +291,7 @@ void RunWriter::flush_chunk() {
 std::int64_t RunWriter::finish(const model::Boot& boot, int parser_version,
                                model::RunStatus status, std::string_view error) {
     flush_chunk();
-    store_->write_boot(run_id_, boot, parser_version, log_bytes_, status, error);
+    store_->write_boot(run_id_, boot, parser_version, log_bytes_, status, error, spans_written_, std::move(totals_));
     tx_->commit();
     tx_.reset();
     return run_id_;
@@ -327,40 +337,97 @@ std::optional<std::int64_t> Store::kernel_for(std::int64_t run_id, const model::
     return q.int64(0);
 }
 
+// Inserts rows into `table` kRowsPerInsert at a time. For these narrow rows one statement per
+// row cost more than SQLite's own work on them (a 1,000,000-line log is 336,000 spans:
+// tests/bench/parse_bench). bind(stmt, first parameter, row, seq) binds one row's columns.
+template <class Rows, class Bind>
+void Store::insert_rows(std::string_view table, std::string_view columns, int ncolumns, const Rows& rows, Bind bind) {
+    constexpr std::size_t kRowsPerInsert = 64;
+    auto statement = [&](std::size_t n) -> Stmt& {
+        std::string sql = "INSERT OR FAIL INTO " + std::string(table) + " (" + std::string(columns) + ") VALUES ";
+        std::string one = "(";
+        for (int c = 0; c < ncolumns; ++c) one += c ? ", ?" : "?";
+        one += ")";
+        for (std::size_t r = 0; r < n; ++r) sql += (r ? ", " : "") + one;
+        auto& slot = statements_[sql];
+        if (!slot) slot = std::make_unique<Stmt>(db_, sql);
+        return *slot;
+    };
+    for (std::size_t i = 0; i < rows.size();) {
+        const std::size_t n = std::min(kRowsPerInsert, rows.size() - i);
+        Stmt& st = statement(n);
+        for (std::size_t r = 0; r < n; ++r, ++i)
+            bind(st, static_cast<int>(r) * ncolumns + 1, rows[i], static_cast<std::int64_t>(i));
+        st.run();
+    }
+}
+
+void Store::write_spans(std::int64_t run_id, const model::Span* first, std::size_t n, FunctionTotals& totals) {
+    // symbol ids by the names' own storage: one lookup per distinct function, not per span
+    std::vector<std::int64_t> symbol_of(n);
+    {
+        struct Hash {
+            std::size_t operator()(const std::pair<std::string_view, std::string_view>& k) const {
+                return std::hash<std::string_view>{}(k.first) * 31 + std::hash<std::string_view>{}(k.second);
+            }
+        };
+        std::unordered_map<std::pair<std::string_view, std::string_view>, std::int64_t, Hash> ids;
+        for (std::size_t i = 0; i < n; ++i) {
+            const model::Span& sp = first[i];
+            auto [it, added] = ids.try_emplace({sp.function, sp.module}, 0);
+            if (added) it->second = symbol_id(sp.function, sp.module);
+            symbol_of[i] = it->second;
+            FunctionTotal& t = totals[symbol_of[i]];
+            ++t.spans;
+            if (sp.duration) {
+                t.total += *sp.duration;
+                t.max = std::max(t.max.value_or(*sp.duration), *sp.duration);
+            }
+        }
+    }
+    std::size_t k = 0;
+    // (insert_rows takes a vector; the spans are a range of the caller's)
+    struct Range { const model::Span* p; std::size_t n; std::size_t size() const { return n; }
+                   const model::Span& operator[](std::size_t i) const { return p[i]; } };
+    insert_rows("span", "run_id, seq, symbol_id, cookie, pid, start_us, duration_us, ret, kind, line", 10, Range{first, n},
+                [&](Stmt& st, int c, const model::Span& sp, std::int64_t) {
+                    st.bind(c, run_id).bind(c + 1, sp.seq).bind(c + 2, symbol_of[k++]).bind(c + 3, sp.cookie);
+                    st.bind(c + 4, sp.pid).bind(c + 5, sp.start).bind(c + 6, sp.duration).bind(c + 7, sp.ret);
+                    st.bind(c + 8, model::to_string(sp.kind)).bind(c + 9, sp.line);
+                });
+}
+
 void Store::write_boot(std::int64_t run_id, const model::Boot& boot, int parser_version,
-                       std::int64_t log_bytes, model::RunStatus status, std::string_view error) {
-    Stmt& sp = stmt(ins_span_, R"(INSERT INTO span (run_id, seq, symbol_id, cookie, pid,
-        start_us, duration_us, ret, kind, line) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?))");
-    for (const model::Span& s : boot.spans) {
-        sp.bind(1, run_id).bind(2, s.seq).bind(3, symbol_id(s.function, s.module));
-        sp.bind(4, s.cookie).bind(5, s.pid).bind(6, s.start).bind(7, s.duration).bind(8, s.ret);
-        sp.bind(9, model::to_string(s.kind)).bind(10, s.line).run();
-    }
-    Stmt& wt = stmt(ins_wait_, R"(INSERT INTO wait (run_id, seq, pid, start_us, duration_us)
-                                  VALUES (?, ?, ?, ?, ?))");
-    std::int64_t seq = 0;
-    for (const model::Wait& w : boot.waits)
-        wt.bind(1, run_id).bind(2, seq++).bind(3, w.pid).bind(4, w.start).bind(5, w.duration).run();
-    Stmt& dc = stmt(ins_call_, R"(INSERT INTO device_call (run_id, seq, kind, device, function,
-        pid, start_us, duration_us, ret, span_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?))");
-    seq = 0;
-    for (const model::DeviceCall& c : boot.calls) {
-        dc.bind(1, run_id).bind(2, seq++).bind(3, model::to_string(c.kind)).bind(4, c.device);
-        dc.bind_text_or_null(5, c.function).bind(6, c.pid).bind(7, c.start).bind(8, c.duration);
-        dc.bind(9, c.ret).bind(10, c.span_seq).run();
-    }
-    Stmt& mk = stmt(ins_marker_, R"(INSERT INTO marker (run_id, seq, name, detail, time_us, duration_us)
-                                    VALUES (?, ?, ?, ?, ?, ?))");
-    seq = 0;
-    for (const model::Marker& m : boot.markers)
-        mk.bind(1, run_id).bind(2, seq++).bind(3, m.name).bind_text_or_null(4, m.detail)
-            .bind(5, m.time).bind(6, m.duration).run();
-    Stmt& dv = stmt(ins_device_, R"(INSERT INTO device (run_id, seq, kind, name, path, detail)
-                                    VALUES (?, ?, ?, ?, ?, ?))");
-    seq = 0;
-    for (const model::Device& d : boot.devices)
-        dv.bind(1, run_id).bind(2, seq++).bind(3, model::to_string(d.kind)).bind(4, d.name)
-            .bind(5, d.path).bind_text_or_null(6, d.detail).run();
+                       std::int64_t log_bytes, model::RunStatus status, std::string_view error,
+                       std::size_t spans_written, FunctionTotals totals) {
+    if (spans_written < boot.spans.size())
+        write_spans(run_id, boot.spans.data() + spans_written, boot.spans.size() - spans_written, totals);
+    std::vector<std::pair<std::int64_t, FunctionTotal>> rows(totals.begin(), totals.end());
+    insert_rows("function_total", "symbol_id, run_id, spans, total_us, max_us", 5, rows,
+                [&](Stmt& st, int c, const std::pair<std::int64_t, FunctionTotal>& t, std::int64_t) {
+                    st.bind(c, t.first).bind(c + 1, run_id).bind(c + 2, t.second.spans);
+                    st.bind(c + 3, t.second.total).bind(c + 4, t.second.max);
+                });
+    insert_rows("wait", "run_id, seq, pid, start_us, duration_us", 5, boot.waits,
+                [&](Stmt& st, int c, const model::Wait& w, std::int64_t seq) {
+                    st.bind(c, run_id).bind(c + 1, seq).bind(c + 2, w.pid).bind(c + 3, w.start).bind(c + 4, w.duration);
+                });
+    insert_rows("device_call", "run_id, seq, kind, device, function, pid, start_us, duration_us, ret, span_seq", 10,
+                boot.calls, [&](Stmt& st, int c, const model::DeviceCall& d, std::int64_t seq) {
+                    st.bind(c, run_id).bind(c + 1, seq).bind(c + 2, model::to_string(d.kind)).bind(c + 3, d.device);
+                    st.bind_text_or_null(c + 4, d.function).bind(c + 5, d.pid).bind(c + 6, d.start);
+                    st.bind(c + 7, d.duration).bind(c + 8, d.ret).bind(c + 9, d.span_seq);
+                });
+    insert_rows("marker", "run_id, seq, name, detail, time_us, duration_us", 6, boot.markers,
+                [&](Stmt& st, int c, const model::Marker& mk, std::int64_t seq) {
+                    st.bind(c, run_id).bind(c + 1, seq).bind(c + 2, mk.name).bind_text_or_null(c + 3, mk.detail);
+                    st.bind(c + 4, mk.time).bind(c + 5, mk.duration);
+                });
+    insert_rows("device", "run_id, seq, kind, name, path, detail", 6, boot.devices,
+                [&](Stmt& st, int c, const model::Device& d, std::int64_t seq) {
+                    st.bind(c, run_id).bind(c + 1, seq).bind(c + 2, model::to_string(d.kind)).bind(c + 3, d.name);
+                    st.bind(c + 4, d.path).bind_text_or_null(c + 5, d.detail);
+                });
 
     const model::Metrics& m = boot.metrics;
     Stmt up(db_, R"(UPDATE run SET kernel_id = ?, kernel_cmdline = ?, status = ?, error = ?,
@@ -483,7 +550,7 @@ void Store::read_log(std::int64_t id, const std::function<void(std::string_view)
 void Store::replace_boot(std::int64_t id, const model::Boot& boot, int parser_version) {
     RunInfo info = require_run(id);
     Transaction tx(db_);
-    for (const char* table : {"span", "wait", "device_call", "marker", "device"}) {
+    for (const char* table : {"span", "function_total", "wait", "device_call", "marker", "device"}) {
         Stmt del(db_, std::string("DELETE FROM ") + table + " WHERE run_id = ?");
         del.bind(1, id).run();
     }

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -91,6 +92,13 @@ struct NewRun {
 
 class Store;
 
+// Per function (symbol id) of one boot: what function_total stores.
+struct FunctionTotal {
+    std::int64_t spans = 0, total = 0;
+    std::optional<std::int64_t> max;
+};
+using FunctionTotals = std::map<std::int64_t, FunctionTotal>;
+
 // Streams one run into the database. Nothing is visible to other connections until finish();
 // destroying an unfinished writer rolls everything back.
 class RunWriter {
@@ -98,6 +106,10 @@ public:
     ~RunWriter();
     RunWriter(RunWriter&&) noexcept;
     void append_log(std::string_view bytes); // the raw log, in any chunking
+    // Spans that are final before the boot is (BootBuilder::settled()), in order from seq 0,
+    // each call continuing the last: written while the rest of the log is read. finish()
+    // writes the others.
+    void append_spans(const model::Span* first, std::size_t n);
     // Writes the parsed boot and commits. Returns the run id.
     std::int64_t finish(const model::Boot& boot, int parser_version, model::RunStatus status,
                         std::string_view error = {});
@@ -116,6 +128,8 @@ private:
     std::int64_t chunk_seq_ = 0;
     std::int64_t log_bytes_ = 0;
     std::string pending_; // log bytes not yet compressed
+    std::size_t spans_written_ = 0;
+    FunctionTotals totals_;
 };
 
 class Store {
@@ -158,16 +172,22 @@ private:
     void migrate();
     void check_ours();
     void check_not_newer(int current);
+    // Writes the boot but for its first `spans_written` spans (written by write_spans, which
+    // summed them into `totals`), and commits nothing.
     void write_boot(std::int64_t run_id, const model::Boot& boot, int parser_version,
-                    std::int64_t log_bytes, model::RunStatus status, std::string_view error);
+                    std::int64_t log_bytes, model::RunStatus status, std::string_view error,
+                    std::size_t spans_written = 0, FunctionTotals totals = {});
+    void write_spans(std::int64_t run_id, const model::Span* first, std::size_t n, FunctionTotals& totals);
     std::optional<std::int64_t> kernel_for(std::int64_t run_id, const model::Boot& boot);
     std::int64_t symbol_id(const std::string& function, const std::string& module);
     Stmt& stmt(std::unique_ptr<Stmt>& slot, std::string_view sql);
+    template <class Rows, class Bind>
+    void insert_rows(std::string_view table, std::string_view columns, int ncolumns, const Rows& rows, Bind bind);
 
     Db db_;
     // prepared once, used for every row
-    std::unique_ptr<Stmt> ins_span_, ins_wait_, ins_call_, ins_marker_, ins_device_, ins_chunk_,
-        ins_symbol_, get_symbol_;
+    std::unique_ptr<Stmt> ins_chunk_, ins_symbol_, get_symbol_;
+    std::unordered_map<std::string, std::unique_ptr<Stmt>> statements_; // insert_rows', by SQL
     std::unordered_map<std::string, std::int64_t> symbols_; // "module\0function" -> symbol.id
 };
 

@@ -5,7 +5,9 @@
 // renumbered, so it is one long, coherent boot rather than many copies of the same one.
 // Each round times, back to back on the same file: `grep -c calling`, the parser alone (events
 // to a no-op sink), parser + model, and `bootlab import` into a fresh SQLite file (the real
-// binary, as a user runs it). Medians over the rounds; the ratios are the result.
+// binary, as a user runs it); with --baseline OLD_BOOTLAB the same import by an older build,
+// and the kernel's own scripts/bootgraph.pl (from the linux-source bootlab keeps in its cache)
+// on the same file. Medians over the rounds; the ratios are the result.
 #include "ingest/ingest.h"
 #include "stats/stats.h"
 #include "log/log_parser.h"
@@ -15,6 +17,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <regex>
@@ -94,14 +97,36 @@ template <class F> double time_in_process(const std::string& text, F&& make_sink
 
 using bootlab::stats::median;
 
+// scripts/bootgraph.pl of the kernel source bootlab unpacked for its patched builds, if any
+std::string find_bootgraph() {
+    std::filesystem::path cache = std::getenv("BOOTLAB_CACHE") ? std::getenv("BOOTLAB_CACHE")
+                                  : std::filesystem::path(std::getenv("HOME") ? std::getenv("HOME") : "/root") / ".cache/bootlab";
+    std::error_code ec;
+    for (const auto& v : std::filesystem::directory_iterator(cache / "kernel-source", ec)) {
+        auto p = v.path() / "linux-source-6.1/scripts/bootgraph.pl";
+        if (std::filesystem::exists(p, ec)) return p.string();
+    }
+    return "";
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
     std::size_t want = 1'000'000;
     int rounds = 5;
+    std::string write_log; // --write-log PATH: only write the big log there (to profile with)
+    std::string baseline;  // --baseline BOOTLAB: an older bootlab binary, its import timed alongside
+    std::string bootgraph = find_bootgraph(); // --bootgraph PATH: the kernel's scripts/bootgraph.pl
     for (int i = 1; i + 1 < argc; i += 2) {
         if (!std::strcmp(argv[i], "--lines")) want = std::stoul(argv[i + 1]);
         if (!std::strcmp(argv[i], "--rounds")) rounds = std::stoi(argv[i + 1]);
+        if (!std::strcmp(argv[i], "--write-log")) write_log = argv[i + 1];
+        if (!std::strcmp(argv[i], "--baseline")) baseline = argv[i + 1];
+        if (!std::strcmp(argv[i], "--bootgraph")) bootgraph = argv[i + 1];
+    }
+    if (!write_log.empty()) {
+        std::printf("%zu lines written to %s\n", make_big_log(write_log, want), write_log.c_str());
+        return 0;
     }
     bootlab::test::TempDir dir;
     auto log = dir / "big.log";
@@ -111,7 +136,7 @@ int main(int argc, char** argv) {
     std::printf("log: %zu lines, %.1f MB (from the real async log, shifted copies)\n", lines,
                 static_cast<double>(text.size()) / 1e6);
 
-    std::vector<double> grep_s, parse_s, model_s, import_s;
+    std::vector<double> grep_s, parse_s, model_s, import_s, baseline_s, bootgraph_s;
     std::size_t spans = 0;
     for (int r = 0; r < rounds; ++r) {
         grep_s.push_back(run({"grep", "-c", "calling", log.string()}, (dir / "grep.out").string()));
@@ -127,6 +152,13 @@ int main(int argc, char** argv) {
         }));
         auto db = dir / ("import-" + std::to_string(r) + ".db");
         import_s.push_back(run({bootlab_bin, "import", log.string(), "--db", db.string()}, (dir / "import.out").string()));
+        std::filesystem::remove(db);
+        if (!baseline.empty()) {
+            baseline_s.push_back(run({baseline, "import", log.string(), "--db", db.string()}, (dir / "import.out").string()));
+            std::filesystem::remove(db);
+        }
+        if (!bootgraph.empty())
+            bootgraph_s.push_back(run({"perl", bootgraph, log.string()}, (dir / "bootgraph.svg").string()));
     }
     double g = median(grep_s), p = median(parse_s), m = median(model_s), i = median(import_s);
     auto rate = [&](double s) { return static_cast<double>(lines) / s / 1e6; };
@@ -135,6 +167,9 @@ int main(int argc, char** argv) {
     std::printf("  parser             %7.3f s  %6.2f M lines/s\n", p, rate(p));
     std::printf("  parser + model     %7.3f s  %6.2f M lines/s\n", m, rate(m));
     std::printf("  bootlab import     %7.3f s  %6.2f M lines/s\n", i, rate(i));
+    const double b = baseline_s.empty() ? 0 : median(baseline_s), k = bootgraph_s.empty() ? 0 : median(bootgraph_s);
+    if (b > 0) std::printf("  baseline import    %7.3f s  %6.2f M lines/s   (%s)\n", b, rate(b), baseline.c_str());
+    if (k > 0) std::printf("  bootgraph.pl       %7.3f s  %6.2f M lines/s   (the kernel's scripts/bootgraph.pl, SVG of the sync initcalls)\n", k, rate(k));
     // The cost that matters day to day: one real boot (707 spans) into a database that is
     // already open, against parsing the same log, in-process, many times.
     std::string real = bootlab::test::slurp(bootlab::test::data("debian-6.1-q35-ahci-lsi-e1000-async.log"));
@@ -156,5 +191,7 @@ int main(int argc, char** argv) {
     std::printf("  import time / parse time     %.2f   (target <= 2.00)\n", i / p);
     std::printf("  import time / parse+model    %.2f\n", i / m);
     std::printf("  real boot: import / parse+model  %.2f\n", real_import / real_parse);
+    if (b > 0) std::printf("  baseline import / import     %.2f   (target >= 3.00)\n", b / i);
+    if (k > 0) std::printf("  bootgraph.pl / import        %.2f   (target >= 1.00: faster than it)\n", k / i);
     return 0;
 }

@@ -3,9 +3,12 @@
 #include "ingest/ingest.h"
 #include "store/embedded_sql.h"
 #include "store/store.h"
+#include "model/boot_builder.h"
 #include "test_util.h"
 
 #include <gtest/gtest.h>
+#include <map>
+#include <array>
 
 using namespace bootlab;
 
@@ -63,7 +66,7 @@ TEST(Schema, AnOlderDatabaseIsMigratedKeepingItsRuns) {
         store::Store s(path);
         run_id = ingest::import_file(s, test::data(test::kRealLogs[0]), {}).run_id;
     }
-    {   // make it what bootlab wrote before migration 0002: no marker.duration_us (nor the columns of 0003 to 0005)
+    {   // make it what bootlab wrote before migration 0002: no marker.duration_us (nor what 0003 to 0006 added)
         store::Db db(path.string(), store::Db::Mode::ReadWriteCreate);
         db.exec("ALTER TABLE marker DROP COLUMN duration_us");
         db.exec("ALTER TABLE run DROP COLUMN domain_xml");
@@ -72,6 +75,8 @@ TEST(Schema, AnOlderDatabaseIsMigratedKeepingItsRuns) {
         db.exec("ALTER TABLE run DROP COLUMN warmup");
         for (const char* c : {"host_first_byte_us", "host_kernel_us", "host_run_init_us", "host_init_done_us"})
             db.exec(std::string("ALTER TABLE run DROP COLUMN ") + c);
+        db.exec("DROP TABLE function_total"); // 0006: built from the spans by the migration
+        db.exec("CREATE INDEX span_by_symbol ON span (symbol_id, run_id)");
         db.exec("PRAGMA user_version = 1");
     }
     store::Store s(path);
@@ -83,6 +88,31 @@ TEST(Schema, AnOlderDatabaseIsMigratedKeepingItsRuns) {
     store::Db fresh((dir / "f.db").string(), store::Db::Mode::ReadWriteCreate);
     fresh.exec(test::slurp(BOOTLAB_SCHEMA_SQL));
     EXPECT_EQ(structure(migrated), structure(fresh));
+
+    // function_total as the migration's SQL built it = as the writer builds it on import, and
+    // = the spans of the log summed here
+    store::Store imported(dir / "new.db");
+    const std::int64_t again = ingest::import_file(imported, test::data(test::kRealLogs[0]), {}).run_id;
+    auto totals = [](store::Db& db, std::int64_t run) {
+        store::Stmt q(db, "SELECT y.function || ' [' || y.module || ']', t.spans, t.total_us, ifnull(t.max_us, -1) "
+                          "FROM function_total t JOIN symbol y ON y.id = t.symbol_id WHERE t.run_id = ? ORDER BY 1");
+        q.bind(1, run);
+        std::string out;
+        while (q.step()) out += q.text(0) + " " + q.text(1) + " " + q.text(2) + " " + q.text(3) + "\n";
+        return out;
+    };
+    std::map<std::string, std::array<std::int64_t, 3>> by_hand; // spans, total, max
+    for (const auto& sp : model::parse_boot(test::slurp(test::data(test::kRealLogs[0]))).spans) {
+        auto& t = by_hand.try_emplace(sp.function + " [" + sp.module + "]", std::array<std::int64_t, 3>{0, 0, -1}).first->second;
+        ++t[0];
+        if (sp.duration) t[1] += *sp.duration, t[2] = std::max(t[2], *sp.duration);
+    }
+    std::string expected;
+    for (const auto& [k, t] : by_hand)
+        expected += k + " " + std::to_string(t[0]) + " " + std::to_string(t[1]) + " " + std::to_string(t[2]) + "\n";
+    EXPECT_GT(by_hand.size(), 600u);
+    EXPECT_EQ(totals(migrated, run_id), expected);
+    EXPECT_EQ(totals(imported.db(), again), expected);
 }
 
 TEST(Schema, NewDatabaseIsAtTheLatestVersionInWalMode) {
