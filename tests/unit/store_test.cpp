@@ -205,6 +205,73 @@ TEST(Import, WhatIsStoredReadsBackTheSame) {
     EXPECT_NE(error_of([&] { s.require_run(12345); }).find("run 12345"), std::string::npos);
 }
 
+namespace {
+
+// A log of `n` initcalls on pid 1, each function one of 50, with async cookies that run across
+// many of them on other pids; if `stuck`, the very first initcall never returns, so no span is
+// final before the end (everything is written at finish), else spans stream while it is read.
+std::string many_spans(int n, bool stuck) {
+    std::string log;
+    char line[160];
+    long t = 1000;
+    auto at = [&](long us) { std::snprintf(line, sizeof line, "[%5ld.%06ld] ", us / 1000000, us % 1000000); return std::string(line); };
+    if (stuck) log += at(t) + "calling  stuck_init+0x0/0x10 @ 1\n";
+    for (int i = 0; i < n; ++i) {
+        const std::string fn = "fn_" + std::to_string(i % 50) + "_init";
+        log += at(t += 10) + "calling  " + fn + "+0x0/0x10 @ 1\n";
+        if (i % 400 == 0) log += at(t += 1) + "calling  " + std::to_string(i / 400 + 1) + "_do_work+0x0/0x70 [mod] @ " +
+                                 std::to_string(100 + i / 400) + "\n";
+        if (i % 400 == 399) {
+            log += at(t += 1) + "async_waiting @ 1\n";
+            log += at(t += 5) + "async_continuing @ 1 after 5 usec\n";
+        }
+        if (i % 400 == 399) log += at(t += 1) + "initcall " + std::to_string(i / 400 + 1) + "_do_work+0x0/0x70 [mod] returned after " +
+                                   std::to_string(i + 7) + " usecs\n";
+        log += at(t += 20) + "initcall " + fn + "+0x0/0x10 returned 0 after " + std::to_string(i % 97 + 1) + " usecs\n";
+    }
+    return log;
+}
+
+} // namespace
+
+TEST(Import, ABigLogStreamsItsSpansAndStoresWhatItParses) {
+    for (bool stuck : {false, true}) {
+        test::TempDir dir;
+        store::Store s(dir / "t.db");
+        const std::string log = many_spans(12000, stuck); // several batches of settled spans
+        const model::Boot expected = model::parse_boot(log);
+        ASSERT_GT(expected.spans.size(), 12000u);
+        auto r = ingest::import_text(s, log, "many.log", {});
+        const model::Boot b = s.load_boot(r.run_id);
+        ASSERT_EQ(b.spans.size(), expected.spans.size()) << "stuck " << stuck;
+        std::size_t differ = 0;
+        for (std::size_t i = 0; i < b.spans.size(); ++i) {
+            const auto &x = b.spans[i], &y = expected.spans[i];
+            differ += x.seq != y.seq || x.function != y.function || x.module != y.module || x.cookie != y.cookie ||
+                      x.pid != y.pid || x.start != y.start || x.duration != y.duration || x.ret != y.ret ||
+                      x.kind != y.kind || x.line != y.line;
+        }
+        EXPECT_EQ(differ, 0u) << "stuck " << stuck;
+        EXPECT_EQ(b.spans.front().finished(), !stuck);
+        // function_total: the spans of each function summed here
+        std::map<std::string, std::pair<std::int64_t, std::int64_t>> by_hand;
+        for (const auto& sp : expected.spans) {
+            auto& t = by_hand[sp.function];
+            ++t.first;
+            t.second += sp.duration.value_or(0);
+        }
+        store::Stmt q(s.db(), "SELECT y.function, t.spans, t.total_us FROM function_total t JOIN symbol y "
+                              "ON y.id = t.symbol_id WHERE t.run_id = ? ORDER BY 1");
+        q.bind(1, r.run_id);
+        std::map<std::string, std::pair<std::int64_t, std::int64_t>> stored;
+        while (q.step()) stored[q.text(0)] = {q.int64(1), q.int64(2)};
+        EXPECT_EQ(stored, by_hand) << "stuck " << stuck;
+        std::string back;
+        s.read_log(r.run_id, [&](std::string_view c) { back += c; });
+        EXPECT_EQ(back, log);
+    }
+}
+
 TEST(Import, PanicIsStoredAsPanicWithItsLog) {
     test::TempDir dir;
     store::Store s(dir / "t.db");
