@@ -424,12 +424,19 @@ void write_gate_html(std::ostream& out, const GateResult& g) {
     std::size_t family = g.metrics.size();
     for (const auto& s : g.spans) family += s.tested;
     out << "<h2>Verdict</h2>\n<p class=" << cls << ">" << xml_escape(g.summary) << "</p>\n<p>Baseline: "
-        << xml_escape(g.baseline) << "<br>Candidate: " << xml_escape(g.candidate) << "<br>One-sided Mann-Whitney "
-        << "U per metric and per span that grew by more than the limit, Holm over all " << family
-        << " comparisons at alpha " << g.options.alpha << "; a regression must also be larger than "
-        << xml_escape(pct(g.options.max_regression).substr(1)) << " of the baseline over its whole interval. "
-           "Shift: Hodges-Lehmann; interval: bootstrap 95% of the median difference.</p>\n"
-        << "<table><tr><th>variant</th><th>metric</th><th>baseline</th><th>candidate</th><th>n</th><th>shift</th>"
+        << xml_escape(g.baseline) << "<br>Candidate: " << xml_escape(g.candidate) << "<br>";
+    if (g.replayed)
+        out << "Deterministic boots on both sides (-icount): a change is real when every candidate boot lies beyond "
+               "every baseline boot by more than the limit (" << ms(kReplayFloorUs) << ", or 3x a side's own spread"
+            << (g.options.max_regression_set ? ", or --max-regression" : "") << "); no statistics needed. "
+               "The interval is the range of the differences.</p>\n";
+    else
+        out << (g.not_replayed.empty() ? "" : xml_escape(g.not_replayed) + ".<br>") << "One-sided Mann-Whitney "
+            << "U per metric and per span that grew by more than the limit, Holm over all " << family
+            << " comparisons at alpha " << g.options.alpha << "; a regression must also be larger than "
+            << xml_escape(pct(g.options.max_regression).substr(1)) << " of the baseline over its whole interval. "
+               "Shift: Hodges-Lehmann; interval: bootstrap 95% of the median difference.</p>\n";
+    out << "<table><tr><th>variant</th><th>metric</th><th>baseline</th><th>candidate</th><th>n</th><th>shift</th>"
            "<th>95% interval</th><th>p</th><th>verdict</th></tr>\n";
     for (const auto& m : g.metrics) {
         out << "<tr><td class=name>" << xml_escape(m.variant) << "</td><td>" << m.metric << "</td><td class=num>"

@@ -209,6 +209,10 @@ TEST(ReplayGate, TwoAgainstTwoCatchesFiveMillisecondsAndNamesTheSpan) {
     std::ostringstream out;
     print_gate(out, g);
     EXPECT_NE(out.str().find("deterministic boots on both sides"), std::string::npos) << out.str();
+    std::ostringstream html;
+    write_gate_html(html, g); // the report says how it was decided, not "Mann-Whitney"
+    EXPECT_NE(html.str().find("Deterministic boots on both sides"), std::string::npos);
+    EXPECT_EQ(html.str().find("Mann-Whitney"), std::string::npos);
 }
 
 TEST(ReplayGate, JitterUnderTheFloorIsNoChange) {
@@ -240,6 +244,9 @@ TEST(ReplayGate, BootsThatDoNotReplayAreJudgedAsSamples) {
     std::ostringstream out;
     print_gate(out, g);
     EXPECT_NE(out.str().find(g.not_replayed), std::string::npos) << out.str();
+    std::ostringstream html;
+    write_gate_html(html, g);
+    EXPECT_NE(html.str().find("deterministic boots that do not replay: init-done of v spreads by 2.0 ms"), std::string::npos);
 }
 
 TEST(ReplayGate, OneBootASideCannotShowItReplays) {
