@@ -343,14 +343,16 @@ std::optional<std::int64_t> Store::kernel_for(std::int64_t run_id, const model::
 template <class Rows, class Bind>
 void Store::insert_rows(std::string_view table, std::string_view columns, int ncolumns, const Rows& rows, Bind bind) {
     constexpr std::size_t kRowsPerInsert = 64;
+    // prepared once per table and row count (the SQL is built only then, not per batch)
     auto statement = [&](std::size_t n) -> Stmt& {
+        auto& slot = statements_[std::string(table) + "/" + std::to_string(n)];
+        if (slot) return *slot;
         std::string sql = "INSERT OR FAIL INTO " + std::string(table) + " (" + std::string(columns) + ") VALUES ";
         std::string one = "(";
         for (int c = 0; c < ncolumns; ++c) one += c ? ", ?" : "?";
         one += ")";
         for (std::size_t r = 0; r < n; ++r) sql += (r ? ", " : "") + one;
-        auto& slot = statements_[sql];
-        if (!slot) slot = std::make_unique<Stmt>(db_, sql);
+        slot = std::make_unique<Stmt>(db_, sql);
         return *slot;
     };
     for (std::size_t i = 0; i < rows.size();) {

@@ -187,7 +187,7 @@ private:
     Db db_;
     // prepared once, used for every row
     std::unique_ptr<Stmt> ins_chunk_, ins_symbol_, get_symbol_;
-    std::unordered_map<std::string, std::unique_ptr<Stmt>> statements_; // insert_rows', by SQL
+    std::unordered_map<std::string, std::unique_ptr<Stmt>> statements_; // insert_rows', by "table/rows"
     std::unordered_map<std::string, std::int64_t> symbols_; // "module\0function" -> symbol.id
 };
 
