@@ -44,6 +44,7 @@ ImportResult ingest(store::Store& store, const std::string& name, ImportOptions&
     log::LogParser parser([&](const log::Event& e) { builder.on_event(e); });
     store::RunWriter writer = store.begin_run(opt.run);
 
+    ImportResult result;
     std::uint64_t done = 0;
     bool first = true;
     {
@@ -51,31 +52,38 @@ ImportResult ingest(store::Store& store, const std::string& name, ImportOptions&
         // about as long as reading it: it runs on a second thread, overlapping. Only that thread
         // touches the store until drain(); spans go to it as soon as they are final.
         SerialWorker store_thread;
+        store::LogChunker chunker; // compressing on this thread: the store's is the busier one
+        auto store_chunk = [&](store::LogChunk c) {
+            store_thread.post([&writer, c = std::move(c)]() mutable { writer.append_log(std::move(c)); });
+        };
+        store::SpanPacker packer; // names interned here, not copied per span to the store thread
         std::size_t spans_sent = 0;
         for (std::string_view buf; !(buf = read()).empty();) {
             if (first) reject_binary(std::string_view(buf).substr(0, kSniffBytes), name);
             first = false;
             parser.feed(buf);
-            store_thread.post([&writer, chunk = std::string(buf)] { writer.append_log(chunk); });
-            // settled spans (final: they will not change) go to the store thread as a copy
+            chunker.append(buf, store_chunk);
+            // settled spans (final: they will not change) go to the store thread, packed
             if (const std::size_t settled = builder.settled(); settled >= spans_sent + kSpansPerBatch) {
-                auto batch = std::make_shared<const std::vector<model::Span>>(
-                    builder.spans().begin() + static_cast<std::ptrdiff_t>(spans_sent),
-                    builder.spans().begin() + static_cast<std::ptrdiff_t>(settled));
-                store_thread.post([&writer, batch] { writer.append_spans(batch->data(), batch->size()); });
+                auto batch = std::make_shared<const store::SpanBatch>(
+                    packer.pack(builder.spans().data() + spans_sent, settled - spans_sent));
+                store_thread.post([&writer, batch] { writer.append_spans(*batch); });
                 spans_sent = settled;
             }
             done += buf.size();
             if (opt.progress) opt.progress(done, total);
         }
+        if (auto last = chunker.flush()) store_chunk(std::move(*last));
+        // the boot's last steps (tying probes to spans, metrics) overlap the store's backlog
+        parser.finish();
+        result.boot = builder.finish(parser.stats());
         store_thread.drain();
+        const std::vector<model::Span>& spans = result.boot.spans;
+        writer.append_spans(packer.pack(spans.data() + spans_sent, spans.size() - spans_sent));
     }
-    parser.finish();
     // A boot cancelled before its first byte is still a boot to store; a file to import is not.
     if (done == 0 && opt.require_initcalls) throw Error(name + ": empty file");
 
-    ImportResult result;
-    result.boot = builder.finish(parser.stats());
     const model::Boot& boot = result.boot;
     if (opt.require_initcalls && boot.spans.empty())
         throw Error(name + ": no initcall lines in " + std::to_string(boot.lines) +

@@ -5,6 +5,8 @@
 #include "model/boot.h"
 #include "model/host_marks.h"
 #include "model/run_status.h"
+#include "store/log_chunker.h"
+#include "store/span_batch.h"
 #include "store/sqlite.h"
 
 #include <filesystem>
@@ -92,12 +94,19 @@ struct NewRun {
 
 class Store;
 
-// Per function (symbol id) of one boot: what function_total stores.
+// Per function of one boot: what function_total stores.
 struct FunctionTotal {
     std::int64_t spans = 0, total = 0;
     std::optional<std::int64_t> max;
 };
-using FunctionTotals = std::map<std::int64_t, FunctionTotal>;
+
+// What a run's writer knows of the spans written so far: the symbol id of each of the
+// packer's names, and per name what function_total will store.
+struct WrittenSpans {
+    std::size_t count = 0;
+    std::vector<std::int64_t> symbol_ids;
+    std::vector<FunctionTotal> totals;
+};
 
 // Streams one run into the database. Nothing is visible to other connections until finish();
 // destroying an unfinished writer rolls everything back.
@@ -106,10 +115,11 @@ public:
     ~RunWriter();
     RunWriter(RunWriter&&) noexcept;
     void append_log(std::string_view bytes); // the raw log, in any chunking
+    void append_log(LogChunk chunk);         // or chunked and compressed by the caller's LogChunker
     // Spans that are final before the boot is (BootBuilder::settled()), in order from seq 0,
-    // each call continuing the last: written while the rest of the log is read. finish()
-    // writes the others.
-    void append_spans(const model::Span* first, std::size_t n);
+    // each batch continuing the last and all from one packer: written while the rest of the
+    // log is read. Whoever appends any appends all; else finish() writes them.
+    void append_spans(const SpanBatch& batch);
     // Writes the parsed boot and commits. Returns the run id.
     std::int64_t finish(const model::Boot& boot, int parser_version, model::RunStatus status,
                         std::string_view error = {});
@@ -119,7 +129,6 @@ public:
 private:
     friend class Store;
     RunWriter(Store& store, const NewRun& run);
-    void flush_chunk();
 
     Store* store_;
     std::unique_ptr<Transaction> tx_;
@@ -127,9 +136,8 @@ private:
     std::int64_t experiment_id_ = 0;
     std::int64_t chunk_seq_ = 0;
     std::int64_t log_bytes_ = 0;
-    std::string pending_; // log bytes not yet compressed
-    std::size_t spans_written_ = 0;
-    FunctionTotals totals_;
+    LogChunker chunker_; // for append_log(bytes)
+    WrittenSpans spans_;
 };
 
 class Store {
@@ -172,12 +180,12 @@ private:
     void migrate();
     void check_ours();
     void check_not_newer(int current);
-    // Writes the boot but for its first `spans_written` spans (written by write_spans, which
-    // summed them into `totals`), and commits nothing.
+    // Writes the boot, its spans unless `spans` says they are all written (by write_spans),
+    // and commits nothing.
     void write_boot(std::int64_t run_id, const model::Boot& boot, int parser_version,
                     std::int64_t log_bytes, model::RunStatus status, std::string_view error,
-                    std::size_t spans_written = 0, FunctionTotals totals = {});
-    void write_spans(std::int64_t run_id, const model::Span* first, std::size_t n, FunctionTotals& totals);
+                    WrittenSpans spans = {});
+    void write_spans(std::int64_t run_id, const SpanBatch& batch, WrittenSpans& spans);
     std::optional<std::int64_t> kernel_for(std::int64_t run_id, const model::Boot& boot);
     std::int64_t symbol_id(const std::string& function, const std::string& module);
     Stmt& stmt(std::unique_ptr<Stmt>& slot, std::string_view sql);
