@@ -66,11 +66,13 @@ CompareView::CompareView(const RunTableModel* runs, QWidget* parent) : QWidget(p
     table_ = new QTableView(this);
     table_->setModel(sorted);
     table_->setSortingEnabled(true);
-    table_->sortByColumn(CompareModel::Delta, Qt::DescendingOrder);
+    table_->sortByColumn(CompareModel::Evidence, Qt::AscendingOrder); // real changes first
     setUpRowTable(table_);
     table_->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
-    table_->horizontalHeader()->setSectionResizeMode(CompareModel::Function, QHeaderView::Stretch);
-    table_->setMinimumWidth(520);
+    // the function's name gets a fixed share (its tooltip has it whole); the numbers their size
+    table_->horizontalHeader()->setSectionResizeMode(CompareModel::Function, QHeaderView::Interactive);
+    table_->setColumnWidth(CompareModel::Function, 230);
+    table_->setMinimumWidth(600);
     table_->setAlternatingRowColors(true);
     timeline_a_ = new TimelineWidget(this);
     timeline_b_ = new TimelineWidget(this);
@@ -98,9 +100,9 @@ CompareView::CompareView(const RunTableModel* runs, QWidget* parent) : QWidget(p
     auto* legend = new QLabel(timelineLegend(), this);
     right_layout->addWidget(legend);
     split->addWidget(right);
-    split->setStretchFactor(0, 2);
-    split->setStretchFactor(1, 3);
-    split->setSizes({560, 900});
+    split->setStretchFactor(0, 1);
+    split->setStretchFactor(1, 1);
+    split->setSizes({760, 740}); // the table's verdict column needs the room
     auto* top = new QVBoxLayout(this);
     top->addLayout(choose);
     top->addWidget(summary_);
@@ -118,7 +120,7 @@ CompareView::CompareView(const RunTableModel* runs, QWidget* parent) : QWidget(p
 
 void CompareView::setStore(store::Store* store) {
     store_ = store;
-    model_->setDeltas({}, "A", "B");
+    model_->setChanges({}, "A", "B");
     for (auto* t : {timeline_a_, timeline_b_}) t->setSections({});
     refresh();
 }
@@ -193,7 +195,10 @@ void CompareView::compareChosen() {
     const QString an = runs ? QString("run %1").arg(a.front()->id) : QString::fromStdString(a.front()->variant);
     QString bn = runs ? QString("run %1").arg(b.front()->id) : QString::fromStdString(b.front()->variant);
     if (bn == an) bn += " (B)";
-    model_->setDeltas(function_deltas(sa, sb), an, bn);
+    std::vector<const check::RunSample*> pa, pb;
+    for (const auto& r : sa) pa.push_back(&r);
+    for (const auto& r : sb) pb.push_back(&r);
+    model_->setChanges(check::compare_functions(pa, pb), an, bn);
 
     auto line = [&](const char* what, bool init_done) {
         auto x = medianOf(a, init_done), y = medianOf(b, init_done);

@@ -54,21 +54,12 @@ std::string ms_signed(double us) { return fmt("%+.1f ms", us / 1e3); }
 std::string pct(double r) { return fmt("%+.1f%%", 100 * r); }
 std::string num(double p) { return fmt(p < 0.001 ? "%.1e" : "%.3f", p); }
 
-// Deterministic boots: changed when every candidate boot is beyond every baseline boot by more
-// than the limit (see gate.h). The interval is the range of the differences.
-struct ReplayTest {
-    double limit = 0;
-    stats::Interval range; // min(c) - max(b) .. max(c) - min(b)
-    bool changed = false;
-};
-ReplayTest replay_test(const std::vector<double>& b, const std::vector<double>& c, double policy_limit) {
-    const auto [b_lo, b_hi] = std::minmax_element(b.begin(), b.end());
-    const auto [c_lo, c_hi] = std::minmax_element(c.begin(), c.end());
-    ReplayTest t;
-    t.limit = std::max({kReplayFloorUs, 3 * std::max(*b_hi - *b_lo, *c_hi - *c_lo), policy_limit});
-    t.range = {*c_lo - *b_hi, *c_hi - *b_lo};
-    t.changed = t.range.low > t.limit;
-    return t;
+// What the boots show of a span, as the GUI's compare says it (function_change.h)
+std::string evidence(const SpanMove& s) {
+    if (s.evidence == Evidence::Resolution) return fmt("%.0f ms ticks: clock resolution", s.tick / 1000);
+    if (s.evidence == Evidence::Change) return "beyond the boots' spread";
+    if (s.evidence == Evidence::Noise) return "within the boots' spread";
+    return "too few boots to tell";
 }
 
 // Why boots taken as deterministic do not replay ("" if they do): a metric that spreads by more
@@ -147,18 +138,16 @@ GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateO
         for (const auto& m : g.metrics)
             if (m.variant == cv && !m.baseline.empty())
                 boot = std::max(boot, stats::median(m.baseline)); // init-done if there, else boot-to-init
-        std::set<std::string> names;
-        for (const auto* r : cand[cv])
-            for (const auto& [fn, us] : r->spans) names.insert(fn);
         std::vector<SpanMove> moves;
-        for (const auto& fn : names) {
-            std::vector<double> b, c;
-            for (const auto* r : base[bv]) if (auto it = r->spans.find(fn); it != r->spans.end()) b.push_back(static_cast<double>(it->second));
-            for (const auto* r : cand[cv]) if (auto it = r->spans.find(fn); it != r->spans.end()) c.push_back(static_cast<double>(it->second));
-            if (b.empty() || c.empty()) continue;
-            SpanMove s{cv, fn, stats::median(b), stats::median(c), stats::mann_whitney(b, c).p_greater,
-                       b.size(), c.size(), opt.max_regression * boot, false, false, {}, false};
-            if (g.replayed) {
+        for (const FunctionChange& fc : compare_functions(base[bv], cand[cv], opt.alpha)) {
+            if (fc.b_ran == 0) continue; // gone: not a span that grew
+            const std::vector<double>& b = fc.a;
+            const std::vector<double>& c = fc.b;
+            SpanMove s{cv, fc.function, fc.cmp.median_a, fc.cmp.median_b, fc.cmp.p_greater,
+                       b.size(), c.size(), opt.max_regression * boot, false, false, {}, false, fc.evidence, fc.tick};
+            if (fc.evidence == Evidence::Resolution) {
+                // a jiffy-timed initcall one tick apart: the clock's resolution, never tested
+            } else if (g.replayed) {
                 s.tested = b.size() >= 2 && c.size() >= 2;
                 if (s.tested) {
                     const ReplayTest t = replay_test(b, c, opt.max_regression_set ? s.limit : 0);
@@ -349,7 +338,11 @@ void print_gate(std::ostream& out, const GateResult& g) {
                 if (s.variant != m.variant) continue;
                 if (!any) out << "  spans that grew most (median):\n";
                 any = true;
-                if (g.replayed)
+                if (!s.tested)
+                    std::snprintf(line, sizeof line, "    %12s  %s  (p=%s, %s: not tested)\n", ms_signed(s.delta()).c_str(),
+                                  s.name.c_str(), num(s.p).c_str(),
+                                  s.evidence == Evidence::Resolution ? evidence(s).c_str() : "under the limit");
+                else if (g.replayed)
                     std::snprintf(line, sizeof line, "    %12s  %s  (every boot %s .. %s, limit %s%s)\n",
                                   ms_signed(s.delta()).c_str(), s.name.c_str(), ms_signed(s.interval.low).c_str(),
                                   ms_signed(s.interval.high).c_str(), ms(s.limit).c_str(),
@@ -357,8 +350,7 @@ void print_gate(std::ostream& out, const GateResult& g) {
                 else
                     std::snprintf(line, sizeof line, "    %12s  %s  (p=%s%s)\n", ms_signed(s.delta()).c_str(),
                                   s.name.c_str(), num(s.p).c_str(),
-                                  !s.tested        ? ", under the limit: not tested"
-                                  : s.regression   ? ": REGRESSION"
+                                  s.regression   ? ": REGRESSION"
                                   : s.significant  ? ", significant, interval starts under the limit"
                                                    : ", not significant");
                 out << line;
@@ -455,14 +447,14 @@ void write_gate_html(std::ostream& out, const GateResult& g) {
     out << "</table>\n";
     if (!g.spans.empty()) {
         out << "<h3>Spans that grew most (median)</h3><table><tr><th>variant</th><th>span</th>"
-               "<th>baseline</th><th>candidate</th><th>change</th><th>p</th><th>gate</th></tr>\n";
+               "<th>baseline</th><th>candidate</th><th>change</th><th>p</th><th>gate</th><th>the boots show</th></tr>\n";
         for (const auto& s : g.spans)
             out << "<tr><td class=name>" << xml_escape(s.variant) << "</td><td>" << xml_escape(s.name)
                 << "</td><td class=num>" << ms(s.baseline_median) << "</td><td class=num>" << ms(s.candidate_median)
                 << "</td><td class=num>" << xml_escape(ms_signed(s.delta())) << "</td><td class=num>" << num(s.p)
                 << "</td><td" << (s.regression ? " class=bad>REGRESSION" : s.significant ? ">interval starts under the limit"
                                   : s.tested ? ">not significant" : ">under the limit")
-                << "</td></tr>\n";
+                << "</td><td>" << xml_escape(evidence(s)) << "</td></tr>\n";
         out << "</table>\n";
     }
     for (const auto& p : g.problems) out << "<p class=bad>" << xml_escape(p) << "</p>\n";

@@ -21,6 +21,7 @@
 // than --max-regression only when that was given. That they replay is checked, not assumed:
 // where a metric spreads by more than the floor on either side (disks on a loaded host), the
 // boots are judged as noisy samples instead.
+#include "check/function_change.h"
 #include "check/run_set.h"
 #include "stats/stats.h"
 
@@ -39,12 +40,6 @@ struct GateOptions {
     // as "host-kernel" and so on. Never taken as deterministic: the host's clock does not replay.
     std::vector<std::string> host_metrics;
 };
-
-// Deterministic boots: the smallest change called real. Boots of one configuration without
-// disks land on the same microsecond; with disks within 0-50 us on init-done and up to 0.5 ms on
-// a span around a disk read on a quiet host (more on a loaded one: replay.h), which the rule's
-// "3x a side's own spread" absorbs.
-constexpr double kReplayFloorUs = 1000;
 
 enum class Verdict { Ok, Regression, NotEnough };
 const char* to_string(Verdict v);
@@ -72,6 +67,8 @@ struct SpanMove {
     bool significant = false;  // after Holm, with the metrics
     stats::Interval interval;  // bootstrap 95% of the median difference (tested spans)
     bool regression = false;   // significant, and the whole interval above the limit
+    Evidence evidence = Evidence::TooFew; // beyond the boots' spread? (function_change.h: as the GUI says)
+    double tick = 0;           // timed in jiffies: the tick, us
     double delta() const { return candidate_median - baseline_median; }
 };
 

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <map>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,43 @@ inline std::vector<std::int64_t> make_demo_db(store::Store& store, int times = 1
         }
     }
     return ids;
+}
+
+// Two variants of stored boots to compare: `n` of the slow-probe log as captured ("as-captured")
+// and `n` with each of its four probes 75 ms slower and the jiffy-timed input_init one 4 ms tick
+// longer ("slower"); every real-clock duration jittered by up to 0.5% (seeded), as boots spread.
+struct SlowerProbes {
+    std::int64_t experiment_id = 0;
+    std::vector<std::int64_t> a, b;             // run ids
+    std::vector<double> probe_a, probe_b;       // per run, the probes' durations written into its log, summed
+};
+inline SlowerProbes make_slower_probes(store::Store& store, int n = 5) {
+    const std::string log = slurp(data("async-lab-slowprobe-async.log"));
+    SlowerProbes out;
+    for (int i = 0; i < 2 * n; ++i) {
+        const bool slower = i >= n;
+        std::mt19937 rng(static_cast<unsigned>(i + 1));
+        std::uniform_real_distribution<double> jitter(-0.005, 0.005);
+        double probes = 0;
+        const std::string text = with_durations(log, [&](const std::string& fn, long us) -> long {
+            if (fn == "input_init") return slower ? 8000 : 4000;
+            if (us % 1000 == 0) return us; // jiffy-timed: the tick does not jitter
+            const bool probe = fn == "__device_attach_async_helper";
+            const long v = us + std::lround(double(us) * jitter(rng)) + (slower && probe ? 75'000 : 0);
+            if (probe) probes += double(v);
+            return v;
+        });
+        ingest::ImportOptions o;
+        if (out.experiment_id) o.run.experiment_id = out.experiment_id;
+        o.run.experiment_name = "slower-probes";
+        o.run.variant = slower ? "slower" : "as-captured";
+        o.run.repetition = i % n + 1;
+        const auto r = ingest::import_text(store, text, "async-lab-slowprobe-async.log (durations edited)", o);
+        out.experiment_id = r.experiment_id;
+        (slower ? out.b : out.a).push_back(r.run_id);
+        (slower ? out.probe_b : out.probe_a).push_back(probes);
+    }
+    return out;
 }
 
 } // namespace bootlab::test

@@ -183,31 +183,64 @@ private slots:
         const auto db = check::sample_of(*store, *store->run(ids[1]));
         gui::CompareModel m;
         QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
-        m.setDeltas(gui::function_deltas({da}, {db}), "async", "scan-sync");
+        m.setChanges(check::compare_functions({&da}, {&db}), "async", "scan-sync");
         QVERIFY(m.rowCount() > 100);
         // async_port_probe [libata] runs as cookies in both boots: A and B are sums of cookies
         int found = 0;
-        for (const auto& d : m.deltas()) {
+        for (const auto& d : m.changes()) {
             if (d.function != "async_port_probe [libata]") continue;
-            QCOMPARE(d.a_us, sum_of(a, "async_port_probe"));
-            QCOMPARE(d.b_us, sum_of(b, "async_port_probe"));
+            QCOMPARE(d.cmp.median_a, sum_of(a, "async_port_probe"));
+            QCOMPARE(d.cmp.median_b, sum_of(b, "async_port_probe"));
             ++found;
         }
         QCOMPARE(found, 1);
         // the synchronous scan has no do_scan_async cookie at all
         QCOMPARE(sum_of(b, "do_scan_async"), 0.0);
         for (int r = 0; r < m.rowCount(); ++r) {
-            const auto& d = m.deltas()[std::size_t(r)];
+            const auto& d = m.changes()[std::size_t(r)];
             if (d.function != "do_scan_async [scsi_mod]") continue;
-            QCOMPARE(d.a_us, sum_of(a, "do_scan_async"));
-            QCOMPARE(d.b_boots, 0);
+            QCOMPARE(d.cmp.median_a, sum_of(a, "do_scan_async"));
+            QCOMPARE(d.b_ran, 0);
             QCOMPARE(m.index(r, gui::CompareModel::DeltaPercent).data().toString(), QString("only in A"));
             ++found;
         }
         QCOMPARE(found, 2);
-        for (std::size_t i = 1; i < m.deltas().size(); ++i)
-            QVERIFY(std::abs(m.deltas()[i - 1].delta_us()) >= std::abs(m.deltas()[i].delta_us()));
+        // one boot a side: nothing can be called a change, and the rows say why
+        for (const auto& d : m.changes()) QVERIFY(d.evidence != check::Evidence::Change);
+        for (std::size_t i = 1; i < m.changes().size(); ++i)
+            QVERIFY(std::abs(m.changes()[i - 1].delta()) >= std::abs(m.changes()[i].delta()));
         QCOMPARE(m.headerData(gui::CompareModel::A, Qt::Horizontal).toString(), QString("async (ms)"));
+    }
+
+    // Stored boots with a known change (demo_db.h): the model's rows against the edits made.
+    void compareMarksARealChangeAndNotAJiffy() {
+        const test::SlowerProbes sp = test::make_slower_probes(*store);
+        std::vector<check::RunSample> a, b;
+        for (auto id : sp.a) a.push_back(check::sample_of(*store, *store->run(id)));
+        for (auto id : sp.b) b.push_back(check::sample_of(*store, *store->run(id)));
+        std::vector<const check::RunSample*> pa, pb;
+        for (const auto& r : a) pa.push_back(&r);
+        for (const auto& r : b) pb.push_back(&r);
+        gui::CompareModel m;
+        QAbstractItemModelTester tester(&m, QAbstractItemModelTester::FailureReportingMode::QtTest);
+        m.setChanges(check::compare_functions(pa, pb), "as-captured", "slower");
+        auto row_of = [&](const std::string& fn) {
+            for (int r = 0; r < m.rowCount(); ++r)
+                if (m.changes()[std::size_t(r)].function == fn) return r;
+            return -1;
+        };
+        const int probe = row_of("__device_attach_async_helper");
+        QCOMPARE(probe, 0); // the real change first
+        QCOMPARE(m.changes()[0].delta(), stats::median(sp.probe_b) - stats::median(sp.probe_a));
+        QVERIFY(std::abs(m.changes()[0].delta() - 300'000) < 25'000); // 300 ms, give or take the jitter
+        QVERIFY(m.index(probe, gui::CompareModel::Evidence).data().toString().startsWith("change (p = "));
+        const int jiffy = row_of("input_init");
+        QVERIFY(jiffy > 0);
+        QCOMPARE(m.index(jiffy, gui::CompareModel::Delta).data().toString(), QString("+4.000"));
+        QCOMPARE(m.index(jiffy, gui::CompareModel::Evidence).data().toString(), QString("4 ms ticks: clock resolution"));
+        int changed = 0;
+        for (const auto& d : m.changes()) changed += d.evidence == check::Evidence::Change;
+        QCOMPARE(changed, 1);
     }
 };
 

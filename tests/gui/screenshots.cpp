@@ -27,6 +27,7 @@ class Screenshots : public QObject {
     QString out_dir;
     test::TempDir dir;
     std::vector<std::int64_t> ids;
+    test::SlowerProbes slower; // an experiment with a known change, for Compare
     std::unique_ptr<gui::MainWindow> w;
 
     void shoot(const QString& name) {
@@ -44,6 +45,7 @@ private slots:
         {
             store::Store s(dir.path / "demo.db");
             ids = test::make_demo_db(s, 3);
+            slower = test::make_slower_probes(s);
             // three imports a few days apart, as a history builds up
             s.db().exec("UPDATE run SET created = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', "
                         "'-' || (((SELECT max(id) FROM run) - id) * 11) || ' hours')");
@@ -120,6 +122,19 @@ private slots:
         QCOMPARE(w->compare()->timelineA()->sections().size(), std::size_t(1));
         QCOMPARE(w->compare()->timelineB()->viewEnd(), w->compare()->timelineA()->viewEnd()); // one axis
         shoot("7-compare");
+    }
+
+    // Compare with evidence: 5 vs 5 boots, a real change (the slow probes, 300 ms) first, the
+    // jiffy-timed row marked as the clock's resolution.
+    void compareEvidence() {
+        w->compare()->refresh();
+        w->compare()->compareVariants(slower.experiment_id, "as-captured", "slower");
+        w->tabs()->setCurrentWidget(w->compare());
+        const auto& rows = w->compare()->model()->changes();
+        QVERIFY(!rows.empty());
+        QCOMPARE(rows.front().function, std::string("__device_attach_async_helper"));
+        QCOMPARE(rows.front().evidence, check::Evidence::Change);
+        shoot("7b-compare-evidence");
     }
 };
 
