@@ -5,6 +5,7 @@
 #include <QDate>
 #include <algorithm>
 #include <map>
+#include <memory>
 
 namespace bootlab::gui {
 
@@ -26,12 +27,30 @@ qint64 created_ms(const std::string& t) {
 
 } // namespace
 
-std::vector<VariantHistory> boot_to_init_history(const std::vector<const store::RunInfo*>& runs) {
+HistoryMetric HistoryMetric::boot_to_init() {
+    return {"boot-to-init", "s", "", [](const store::RunInfo& r) -> std::optional<double> {
+                if (!r.metrics.boot_to_init) return std::nullopt;
+                return static_cast<double>(*r.metrics.boot_to_init) / 1e6;
+            }};
+}
+
+HistoryMetric HistoryMetric::of_function(store::Store& store, const std::string& key) {
+    auto totals = std::make_shared<const std::unordered_map<std::int64_t, std::int64_t>>(store.function_history(key));
+    return {QString::fromStdString(key), "ms", key, [totals](const store::RunInfo& r) -> std::optional<double> {
+                const auto it = totals->find(r.id);
+                if (it == totals->end()) return std::nullopt;
+                return static_cast<double>(it->second) / 1e3;
+            }};
+}
+
+std::vector<VariantHistory> history(const std::vector<const store::RunInfo*>& runs, const ValueOf& value_of) {
     std::map<std::string, VariantHistory> by_name;
     for (const store::RunInfo* r : runs) {
-        if (!r->counts() || !r->metrics.boot_to_init) continue;
+        if (!r->counts()) continue;
+        const std::optional<double> v = value_of(*r);
+        if (!v) continue;
         VariantHistory& h = by_name[r->experiment + " / " + r->variant];
-        h.points.push_back({created_ms(r->created), static_cast<double>(*r->metrics.boot_to_init) / 1e6, r->id});
+        h.points.push_back({created_ms(r->created), *v, r->id});
     }
     std::vector<VariantHistory> out;
     for (auto& [name, h] : by_name) {
@@ -41,7 +60,7 @@ std::vector<VariantHistory> boot_to_init_history(const std::vector<const store::
             return a.when_ms != b.when_ms ? a.when_ms < b.when_ms : a.run < b.run;
         });
         std::vector<double> s;
-        for (const auto& p : h.points) s.push_back(p.seconds);
+        for (const auto& p : h.points) s.push_back(p.value);
         h.box = {stats::quantile(s, 0), stats::quantile(s, 0.25), stats::quantile(s, 0.5),
                  stats::quantile(s, 0.75), stats::quantile(s, 1)};
         out.push_back(std::move(h));

@@ -10,6 +10,7 @@
 #include <QBarCategoryAxis>
 #include <QChart>
 #include <QChartView>
+#include <QCompleter>
 #include <QDateTime>
 #include <QDateTimeAxis>
 #include <QHBoxLayout>
@@ -22,6 +23,7 @@
 #include <QMouseEvent>
 #include <QPushButton>
 #include <QSplitter>
+#include <QStringListModel>
 #include <QTabWidget>
 #include <QTableView>
 #include <QTimer>
@@ -85,6 +87,16 @@ HistoryView::HistoryView(RunTableModel* runs, QWidget* parent) : QWidget(parent)
     box_chart_->setRenderHint(QPainter::Antialiasing);
     chart_note_ = new QLabel(this);
     chart_note_->setStyleSheet("color: #666");
+    chart_box_ = new QLineEdit(this);
+    chart_box_->setObjectName("chartFunction");
+    chart_box_->setPlaceholderText(tr("boot-to-init; or type a function to chart its time, e.g. ahci_pci_driver_init"));
+    chart_box_->setClearButtonEnabled(true);
+    functions_ = new QStringListModel(this);
+    auto* completer = new QCompleter(functions_, this);
+    completer->setCaseSensitivity(Qt::CaseInsensitive);
+    completer->setFilterMode(Qt::MatchContains);
+    completer->setMaxVisibleItems(15);
+    chart_box_->setCompleter(completer);
 
     auto* bar = new QHBoxLayout;
     bar->addWidget(search_, 1);
@@ -100,11 +112,15 @@ HistoryView::HistoryView(RunTableModel* runs, QWidget* parent) : QWidget(parent)
     auto* charts = new QTabWidget(this);
     charts->setObjectName("charts");
     charts->setDocumentMode(true);
-    charts->addTab(time_chart_, tr("Boot-to-init over time"));
+    charts->addTab(time_chart_, tr("Over time"));
     charts->addTab(box_chart_, tr("Distribution per variant"));
     auto* lower = new QWidget(this);
     auto* lower_layout = new QVBoxLayout(lower);
     lower_layout->setContentsMargins(0, 0, 0, 0);
+    auto* chart_bar = new QHBoxLayout;
+    chart_bar->addWidget(new QLabel(tr("Chart:"), this));
+    chart_bar->addWidget(chart_box_, 1);
+    lower_layout->addLayout(chart_bar);
     lower_layout->addWidget(charts, 1);
     lower_layout->addWidget(chart_note_);
     auto* split = new QSplitter(Qt::Vertical, this);
@@ -128,6 +144,11 @@ HistoryView::HistoryView(RunTableModel* runs, QWidget* parent) : QWidget(parent)
     connect(filter_, &QAbstractItemModel::rowsInserted, this, later);
     connect(filter_, &QAbstractItemModel::rowsRemoved, this, later);
     connect(filter_, &QAbstractItemModel::dataChanged, this, later);
+    connect(completer, QOverload<const QString&>::of(&QCompleter::activated), this, &HistoryView::showFunction);
+    connect(chart_box_, &QLineEdit::returnPressed, this, [this] { showFunction(chart_box_->text().trimmed()); });
+    connect(chart_box_, &QLineEdit::textChanged, this, [this](const QString& t) {
+        if (t.isEmpty() && !metric_.function.empty()) showFunction({});
+    });
     connect(table_, &QTableView::doubleClicked, this, [this](const QModelIndex& i) {
         emit openRun(i.data(RunTableModel::RunIdRole).toLongLong());
     });
@@ -144,6 +165,35 @@ HistoryView::HistoryView(RunTableModel* runs, QWidget* parent) : QWidget(parent)
     rebuildCharts();
 }
 
+void HistoryView::setStore(store::Store* store) {
+    store_ = store;
+    metric_ = HistoryMetric::boot_to_init();
+    chart_box_->clear();
+    refreshFunctions();
+    rebuildCharts();
+}
+
+void HistoryView::refreshFunctions() {
+    QStringList keys;
+    if (store_)
+        for (const std::string& k : store_->function_keys()) keys << QString::fromStdString(k);
+    functions_->setStringList(keys);
+}
+
+void HistoryView::showFunction(const QString& key) {
+    if (key.isEmpty() || key == "boot-to-init" || !store_) {
+        metric_ = HistoryMetric::boot_to_init();
+    } else {
+        if (!functions_->stringList().contains(key)) {
+            chart_note_->setText(tr("No stored boot ran a function named \"%1\".").arg(key));
+            return;
+        }
+        metric_ = HistoryMetric::of_function(*store_, key.toStdString());
+    }
+    if (chart_box_->text() != key) chart_box_->setText(key);
+    rebuildCharts();
+}
+
 std::int64_t HistoryView::runAt(QPointF pos) const {
     // nearest point within 8 pixels, measured on screen: Qt's own hit test only knows the lines
     QChart* chart = time_chart_->chart();
@@ -152,7 +202,7 @@ std::int64_t HistoryView::runAt(QPointF pos) const {
     for (const auto& [series, h] : charted_)
         for (const auto& p : h.points) {
             const QPointF at = time_chart_->mapFromScene(
-                chart->mapToScene(chart->mapToPosition({static_cast<double>(p.when_ms), p.seconds}, series)));
+                chart->mapToScene(chart->mapToPosition({static_cast<double>(p.when_ms), p.value}, series)));
             const QPointF d = at - pos;
             if (const double dd = d.x() * d.x() + d.y() * d.y(); dd <= best_d) best = p.run, best_d = dd;
         }
@@ -172,12 +222,16 @@ bool HistoryView::eventFilter(QObject* watched, QEvent* e) {
 }
 
 void HistoryView::rebuildCharts() {
+    // a function's times are read again: runs stored since it was chosen are charted too
+    if (!metric_.function.empty() && store_) metric_ = HistoryMetric::of_function(*store_, metric_.function);
     std::vector<const store::RunInfo*> shown;
     shown.reserve(static_cast<std::size_t>(filter_->rowCount()));
     for (int r = 0; r < filter_->rowCount(); ++r)
         shown.push_back(&runs_->runs()[static_cast<std::size_t>(filter_->mapToSource(filter_->index(r, 0)).row())]);
     count_->setText(tr("%1 of %2 runs").arg(shown.size()).arg(runs_->rowCount()));
-    std::vector<VariantHistory> all = boot_to_init_history(shown);
+    std::vector<VariantHistory> all = history(shown, metric_.value_of);
+    const bool seconds = metric_.unit == "s";
+    const QString what = seconds ? metric_.name.left(1).toUpper() + metric_.name.mid(1) : metric_.name;
     // the series with the most boots, when there are too many to tell apart
     std::stable_sort(all.begin(), all.end(), [](const VariantHistory& a, const VariantHistory& b) {
         return a.points.size() > b.points.size();
@@ -188,32 +242,34 @@ void HistoryView::rebuildCharts() {
     chart_note_->setText(total > kMaxSeries
         ? tr("Charts show the %1 experiment/variant series with the most boots of %2: filter to see others. "
              "Click a point to open its timeline.").arg(kMaxSeries).arg(total)
-        : tr("Ok runs only. Click a point to open its timeline; boxes: quartiles, whiskers: min and max."));
+        : seconds ? tr("Ok runs only. Click a point to open its timeline; boxes: quartiles, whiskers: min and max.")
+                  : tr("%1: its spans summed per boot, in the ok runs it ran in. Click a point to open its timeline; "
+                       "boxes: quartiles, whiskers: min and max.").arg(metric_.name));
 
-    QChart* time = newChart(tr("Boot-to-init over time"));
+    QChart* time = newChart(tr("%1 over time").arg(what));
     double lo = 0, hi = 0;   // the ranges of all points
     qint64 t_lo = 0, t_hi = 0;
     bool any = false;
     for (const auto& h : all)
         for (const auto& p : h.points) {
-            lo = any ? std::min(lo, p.seconds) : p.seconds, hi = any ? std::max(hi, p.seconds) : p.seconds;
+            lo = any ? std::min(lo, p.value) : p.value, hi = any ? std::max(hi, p.value) : p.value;
             t_lo = any ? std::min(t_lo, p.when_ms) : p.when_ms, t_hi = any ? std::max(t_hi, p.when_ms) : p.when_ms;
             any = true;
         }
-    // both charts' value axis: the same seconds, so that the two read alike
-    auto seconds_axis = [&] {
+    // both charts' value axis: the same values, so that the two read alike
+    auto value_axis = [&] {
         auto* axis = new QValueAxis;
-        axis->setTitleText(tr("seconds"));
-        axis->setLabelFormat("%.2f");
+        axis->setTitleText(seconds ? tr("seconds") : tr("milliseconds"));
+        axis->setLabelFormat(seconds ? "%.2f" : "%.1f");
         if (any) {
-            const double m = std::max((hi - lo) * 0.08, 0.01);
+            const double m = std::max((hi - lo) * 0.08, seconds ? 0.01 : 0.1);
             axis->setRange(std::max(0.0, lo - m), hi + m);
             axis->applyNiceNumbers();
         }
         return axis;
     };
     auto* x = new QDateTimeAxis;
-    auto* y = seconds_axis();
+    auto* y = value_axis();
     time->addAxis(x, Qt::AlignBottom);
     time->addAxis(y, Qt::AlignLeft);
     if (!all.empty()) {
@@ -232,7 +288,7 @@ void HistoryView::rebuildCharts() {
         line->setMarkerSize(7);
         QList<QPointF> points;
         points.reserve(static_cast<qsizetype>(all[i].points.size()));
-        for (const auto& p : all[i].points) points.append({static_cast<double>(p.when_ms), p.seconds});
+        for (const auto& p : all[i].points) points.append({static_cast<double>(p.when_ms), p.value});
         line->replace(points);
         time->addSeries(line);
         line->attachAxis(x);
@@ -243,22 +299,22 @@ void HistoryView::rebuildCharts() {
     time_chart_->setChart(time);
     delete old_time;
 
-    QChart* box = newChart(tr("Boot-to-init per variant"));
+    QChart* box = newChart(tr("%1 per variant").arg(what));
     auto* boxes = new QBoxPlotSeries;
-    boxes->setName(tr("boot-to-init (s)"));
+    boxes->setName(metric_.name + " (" + metric_.unit + ")");
     // one experiment in view: its name need not be repeated under every box
     bool one_experiment = !all.empty();
     for (const auto& h : all) one_experiment &= h.name.section(" / ", 0, 0) == all.front().name.section(" / ", 0, 0);
-    if (one_experiment) box->setTitle(tr("Boot-to-init per variant of %1").arg(all.front().name.section(" / ", 0, 0)));
+    if (one_experiment) box->setTitle(tr("%1 per variant of %2").arg(what, all.front().name.section(" / ", 0, 0)));
     QStringList names;
     for (std::size_t i = 0; i < all.size(); ++i) {
         const BoxStats& b = all[i].box;
         auto* set = new QBoxSet(b.low, b.q1, b.median, b.q3, b.high, all[i].name);
         connect(set, &QBoxSet::hovered, this, [this, h = all[i]](bool on) {
-            if (on) box_chart_->setToolTip(tr("%1: %2 boots, median %3 s, quartiles %4-%5 s, min %6 s, max %7 s")
+            if (on) box_chart_->setToolTip(tr("%1: %2 boots, median %3 %8, quartiles %4-%5 %8, min %6 %8, max %7 %8")
                                                .arg(h.name).arg(h.points.size()).arg(h.box.median, 0, 'f', 3)
                                                .arg(h.box.q1, 0, 'f', 3).arg(h.box.q3, 0, 'f', 3)
-                                               .arg(h.box.low, 0, 'f', 3).arg(h.box.high, 0, 'f', 3));
+                                               .arg(h.box.low, 0, 'f', 3).arg(h.box.high, 0, 'f', 3).arg(metric_.unit));
             else box_chart_->setToolTip({});
         });
         set->setBrush(seriesColor(static_cast<int>(i)).lighter(130));
@@ -270,7 +326,7 @@ void HistoryView::rebuildCharts() {
     auto* cats = new QBarCategoryAxis;
     cats->append(names);
     cats->setLabelsAngle(names.size() > 6 ? -20 : 0);
-    auto* vy = seconds_axis();
+    auto* vy = value_axis();
     box->addAxis(cats, Qt::AlignBottom);
     box->addAxis(vy, Qt::AlignLeft);
     boxes->attachAxis(cats);

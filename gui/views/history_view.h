@@ -1,5 +1,6 @@
 #pragma once
-// The History tab: every stored run in a sortable, filterable table; boot-to-init over time per
+// The History tab: every stored run in a sortable, filterable table; boot-to-init (or one
+// function's time: the "Chart" box completes from the stored functions) over time per
 // experiment/variant and its distribution as box plots, both following the filter. A point in
 // the time chart, or a row, opens that run's timeline.
 #include "history.h"
@@ -13,6 +14,7 @@ class QLabel;
 class QLineEdit;
 class QTableView;
 class QTimer;
+class QStringListModel;
 
 namespace bootlab::gui {
 
@@ -23,6 +25,14 @@ class HistoryView : public QWidget {
     Q_OBJECT
 public:
     HistoryView(RunTableModel* runs, QWidget* parent = nullptr);
+    // The database the function charts read (function_total); refills the function completion.
+    void setStore(store::Store* store);
+    // Charts this function's time ("function [module]"); "" charts boot-to-init again.
+    void showFunction(const QString& key);
+    // Reads the stored functions again (new runs bring new ones) for the completion.
+    void refreshFunctions();
+    const HistoryMetric& metric() const { return metric_; }
+    QLineEdit* chartBox() const { return chart_box_; }
     RunFilterModel* filter() const { return filter_; }
     QTableView* table() const { return table_; }
     QChartView* timeChart() const { return time_chart_; }
@@ -43,9 +53,13 @@ protected:
 
 private:
     RunTableModel* runs_;
+    store::Store* store_ = nullptr;
+    HistoryMetric metric_ = HistoryMetric::boot_to_init();
     std::vector<std::pair<QLineSeries*, VariantHistory>> charted_; // what the time chart shows
     RunFilterModel* filter_;
     QLineEdit* search_;
+    QLineEdit* chart_box_;
+    QStringListModel* functions_;
     QTableView* table_;
     QLabel* count_;
     QLabel* chart_note_;

@@ -80,6 +80,10 @@ MainWindow::MainWindow(QWidget* parent) : QMainWindow(parent), runs_(new RunTabl
     });
     connect(runner, &ExperimentRunner::finished, this, [this] { compare_->refresh(); });
     connect(history_, &HistoryView::openRun, this, &MainWindow::openRun);
+    connect(timeline_->timeline(), &TimelineWidget::functionHistoryRequested, this, [this](const QString& f) {
+        history_->showFunction(f);
+        tabs_->setCurrentWidget(history_);
+    });
     connect(history_, &HistoryView::compareRuns, this, [this](qint64 a, qint64 b) {
         compare_->refresh();
         compare_->compareRuns(a, b);
@@ -104,6 +108,7 @@ void MainWindow::pollForOtherWriters() {
     if (known) return;
     runs_->setRuns(std::move(runs));
     compare_->refresh();
+    history_->refreshFunctions();
     updateStatus();
 }
 
@@ -137,6 +142,7 @@ bool MainWindow::openDatabase(const QString& path) {
     data_version_ = store_->data_version();
     launch_->setDatabase(path_);
     compare_->setStore(store_.get());
+    history_->setStore(store_.get());
     timeline_->clear();
     reloadRuns();
     setWindowTitle("bootlab — " + QFileInfo(path_).fileName());
@@ -146,6 +152,7 @@ bool MainWindow::openDatabase(const QString& path) {
 void MainWindow::reloadRuns() {
     runs_->setRuns(store_ ? store_->runs() : std::vector<store::RunInfo>{});
     compare_->refresh();
+    history_->refreshFunctions();
     updateStatus();
 }
 

@@ -2,7 +2,9 @@
 
 #include "report/format.h"
 
+#include <QContextMenuEvent>
 #include <QKeyEvent>
+#include <QMenu>
 #include <QMouseEvent>
 #include <QPainter>
 #include <QResizeEvent>
@@ -301,6 +303,24 @@ TimelineWidget::Hit TimelineWidget::hitAt(QPoint pos) const {
         return {static_cast<int>(si), bar};
     }
     return {};
+}
+
+QString TimelineWidget::functionAt(QPoint pos) const {
+    const Hit h = hitAt(pos);
+    if (h.bar < 0) return {};
+    const Section& s = sections_[static_cast<std::size_t>(h.section)];
+    const Bar& b = s.layout.bars[static_cast<std::size_t>(h.bar)];
+    if (b.kind == BarKind::Wait) return {};
+    return QString::fromStdString(s.boot.spans[static_cast<std::size_t>(b.index)].key());
+}
+
+void TimelineWidget::contextMenuEvent(QContextMenuEvent* e) {
+    const QString f = functionAt(e->pos());
+    if (f.isEmpty()) return;
+    QMenu menu(this);
+    connect(menu.addAction(tr("History of %1").arg(f)), &QAction::triggered, this,
+            [this, f] { emit functionHistoryRequested(f); });
+    menu.exec(e->globalPos());
 }
 
 QRectF TimelineWidget::barRect(int section, int bar) const {

@@ -37,6 +37,8 @@ public:
 
     // What the tooltip at this widget position says ("" when nothing is there).
     QString describeAt(QPoint pos) const;
+    // The function ("function [module]") of the span at this position; "" over a wait or nothing.
+    QString functionAt(QPoint pos) const;
     // Where a bar of a section is drawn now, in widget coordinates.
     QRectF barRect(int section, int bar) const;
 
@@ -49,6 +51,7 @@ public slots:
 signals:
     void highlightChanged(int matches);
     void viewChanged(double start_us, double end_us);
+    void functionHistoryRequested(const QString& function); // the context menu's "History of ..."
 
 protected:
     void paintEvent(QPaintEvent*) override;
@@ -58,6 +61,7 @@ protected:
     void mouseReleaseEvent(QMouseEvent*) override;
     void mouseDoubleClickEvent(QMouseEvent*) override;
     void keyPressEvent(QKeyEvent*) override;
+    void contextMenuEvent(QContextMenuEvent*) override;
     void resizeEvent(QResizeEvent*) override;
     bool event(QEvent*) override;
 

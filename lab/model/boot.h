@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 namespace bootlab::model {
@@ -12,6 +14,11 @@ using Micros = std::int64_t;
 
 enum class SpanKind : std::uint8_t { Sync, Async };
 const char* to_string(SpanKind k);
+
+// "do_scan_async [scsi_mod]", "ahci_pci_driver_init": the one way a function is named across
+// boots, and back to its (function, module).
+std::string span_key(std::string_view function, std::string_view module);
+std::pair<std::string, std::string> split_span_key(std::string_view key);
 
 struct Span {
     std::int64_t seq = 0;               // order of the `calling` lines, from 0
@@ -29,7 +36,7 @@ struct Span {
     // "do_scan_async [scsi_mod]", "ahci_pci_driver_init": what names one function across
     // boots (the cookie and pid change from boot to boot; the module tells apart static
     // functions of one name)
-    std::string key() const { return module.empty() ? function : function + " [" + module + "]"; }
+    std::string key() const { return span_key(function, module); }
     Micros end() const { return start + duration.value_or(0); }
 };
 

@@ -44,6 +44,19 @@ void make_key(std::string* key, std::string_view a, std::string_view b) {
 } // namespace
 
 const char* to_string(SpanKind k) { return k == SpanKind::Async ? "async" : "sync"; }
+
+std::string span_key(std::string_view function, std::string_view module) {
+    std::string k(function);
+    if (!module.empty()) k.append(" [").append(module).append("]");
+    return k;
+}
+
+std::pair<std::string, std::string> split_span_key(std::string_view key) {
+    // a module name has no spaces or brackets; a function name no spaces
+    if (const auto at = key.rfind(" ["); at != std::string_view::npos && key.ends_with(']'))
+        return {std::string(key.substr(0, at)), std::string(key.substr(at + 2, key.size() - at - 3))};
+    return {std::string(key), ""};
+}
 const char* to_string(CallKind k) { return k == CallKind::Quirk ? "quirk" : "probe"; }
 const char* to_string(DeviceKind k) { return k == DeviceKind::Net ? "net" : "disk"; }
 

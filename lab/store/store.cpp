@@ -3,6 +3,7 @@
 #include "store/embedded_sql.h"
 #include "store/zstd_codec.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <unistd.h>
 
@@ -306,6 +307,26 @@ std::int64_t Store::symbol_id(const std::string& function, const std::string& mo
     q.reset();
     symbols_.emplace(std::move(key), id);
     return id;
+}
+
+std::vector<std::string> Store::function_keys() {
+    std::vector<std::string> keys;
+    // EXISTS: one seek per symbol in function_total's primary key, not a scan of its rows
+    Stmt q(db_, "SELECT function, module FROM symbol s WHERE EXISTS "
+                "(SELECT 1 FROM function_total t WHERE t.symbol_id = s.id)");
+    while (q.step()) keys.push_back(model::span_key(q.text(0), q.text(1)));
+    std::sort(keys.begin(), keys.end());
+    return keys;
+}
+
+std::unordered_map<std::int64_t, std::int64_t> Store::function_history(const std::string& key) {
+    const auto [function, module] = model::split_span_key(key);
+    Stmt q(db_, R"(SELECT run_id, total_us FROM function_total
+                   WHERE symbol_id = (SELECT id FROM symbol WHERE function = ? AND module = ?))");
+    q.bind(1, function).bind(2, module);
+    std::unordered_map<std::int64_t, std::int64_t> out;
+    while (q.step()) out.emplace(q.int64(0), q.int64(1));
+    return out;
 }
 
 std::optional<std::int64_t> Store::kernel_for(std::int64_t run_id, const model::Boot& boot) {

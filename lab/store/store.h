@@ -175,6 +175,12 @@ public:
     std::int64_t data_version();
     Db& db() { return db_; }
 
+    // Every function with a time stored, as span keys ("function [module]"), sorted: what a
+    // search for a function's history completes from.
+    std::vector<std::string> function_keys();
+    // A function's time (its spans summed, function_total) in every run it ran in: run id -> us.
+    std::unordered_map<std::int64_t, std::int64_t> function_history(const std::string& key);
+
 private:
     friend class RunWriter;
     void migrate();

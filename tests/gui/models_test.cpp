@@ -152,7 +152,7 @@ private slots:
         const auto runs = s.runs();
         std::vector<const store::RunInfo*> ptrs;
         for (const auto& r : runs) ptrs.push_back(&r);
-        const auto h = gui::boot_to_init_history(ptrs);
+        const auto h = gui::history(ptrs, gui::HistoryMetric::boot_to_init().value_of);
         QCOMPARE(h.size(), test::demo_runs().size());
         for (const auto& series : h) {
             QCOMPARE(series.points.size(), std::size_t(3));
@@ -210,6 +210,36 @@ private slots:
         for (std::size_t i = 1; i < m.changes().size(); ++i)
             QVERIFY(std::abs(m.changes()[i - 1].delta()) >= std::abs(m.changes()[i].delta()));
         QCOMPARE(m.headerData(gui::CompareModel::A, Qt::Horizontal).toString(), QString("async (ms)"));
+    }
+
+    // A function's history: every point is that function's spans summed in its run, as SQL over
+    // the span rows says (not function_total, which the chart reads), in ms; runs that did not run
+    // it have no point.
+    void functionHistoryEqualsTheSpansInSql() {
+        test::TempDir d2;
+        store::Store s(d2.path / "f.db");
+        test::make_demo_db(s, 2);
+        const auto keys = s.function_keys();
+        QVERIFY(std::is_sorted(keys.begin(), keys.end()));
+        QVERIFY(std::find(keys.begin(), keys.end(), "do_scan_async [scsi_mod]") != keys.end());
+        const auto runs = s.runs();
+        std::vector<const store::RunInfo*> ptrs;
+        for (const auto& r : runs) ptrs.push_back(&r);
+        for (const std::string key : {"do_scan_async [scsi_mod]", "ahci_pci_driver_init [ahci]", "pty_init"}) {
+            const auto metric = gui::HistoryMetric::of_function(s, key);
+            QCOMPARE(metric.unit, QString("ms"));
+            std::map<std::int64_t, double> by_sql;
+            const auto [function, module] = model::split_span_key(key);
+            store::Stmt q(s.db(), "SELECT run_id, sum(duration_us) FROM span_named WHERE function = ? AND coalesce("
+                                  "module, '') = ? AND duration_us IS NOT NULL GROUP BY run_id");
+            q.bind(1, function).bind(2, module);
+            while (q.step()) by_sql[q.int64(0)] = double(q.int64(1)) / 1e3;
+            QVERIFY2(!by_sql.empty(), key.c_str());
+            std::map<std::int64_t, double> charted;
+            for (const auto& series : gui::history(ptrs, metric.value_of))
+                for (const auto& p : series.points) charted[p.run] = p.value;
+            QCOMPARE(charted, by_sql);
+        }
     }
 
     // Stored boots with a known change (demo_db.h): the model's rows against the edits made.

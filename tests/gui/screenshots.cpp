@@ -11,6 +11,8 @@
 #include "timeline_view.h"
 #include "timeline_widget.h"
 
+#include <QChart>
+#include <QChartView>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -83,6 +85,28 @@ private slots:
         QCOMPARE(w->history()->table()->model()->rowCount(), 6); // (async, driver-async-probe) x 3 imports
         w->history()->rebuildCharts();
         shoot("4-history-filtered");
+        // one function's time, from the timeline's context menu (as a person would ask for it)
+        w->history()->findChild<QLineEdit*>("filter")->setText("slower-probes");
+        w->openRun(slower.a.front());
+        gui::TimelineWidget* t = w->timeline()->timeline();
+        const auto& bars = t->sections().front().layout.bars;
+        const auto probe = std::find_if(bars.begin(), bars.end(), [&](const gui::Bar& b) {
+            return b.kind == gui::BarKind::Async &&
+                   t->sections().front().boot.spans[std::size_t(b.index)].function == "__device_attach_async_helper";
+        });
+        QVERIFY(probe != bars.end());
+        const QPoint at = t->barRect(0, int(probe - bars.begin())).center().toPoint();
+        QCOMPARE(t->functionAt(at), QString("__device_attach_async_helper"));
+        emit t->functionHistoryRequested(t->functionAt(at)); // what the menu's action does
+        QCOMPARE(w->tabs()->currentWidget(), w->history());
+        QCOMPARE(w->history()->metric().function, std::string("__device_attach_async_helper"));
+        w->history()->rebuildCharts();
+        QCOMPARE(w->history()->timeChart()->chart()->series().size(), 2); // as-captured, slower
+        shoot("4b-history-function");
+        charts->setCurrentIndex(1);
+        shoot("4c-history-function-distribution");
+        charts->setCurrentIndex(0);
+        w->history()->showFunction({});
         w->history()->findChild<QLineEdit*>("filter")->clear();
     }
 
