@@ -1,5 +1,7 @@
 #include "launch_view.h"
 
+#include "launch_matrix.h"
+
 #include "common/error.h"
 #include "kernel/source_build.h"
 #include "run_table_model.h"
@@ -50,18 +52,24 @@ std::vector<std::string> words(const QString& text) {
     return out;
 }
 
-// A variant is named after what it changes, so the history says what each series is.
-std::string variantName(const runner::BootFlags& f) {
-    std::string n;
-    auto add = [&](const std::string& part) { n += (n.empty() ? "" : "-") + part; };
-    if (f.fastboot) add("fastboot");
-    if (!f.scsi_scan.empty()) add("scan-" + f.scsi_scan);
-    if (!f.driver_async_probe.empty() || !f.async_probe_modules.empty()) add("async-probe");
-    if (!f.slowprobe_strategy.empty()) add("slowprobe-" + f.slowprobe_strategy);
-    if (f.capture != "console") add(f.capture);
-    if (f.deterministic) add("icount");
-    if (!f.initcall_debug) add("no-initcall-debug");
-    return n.empty() ? "default" : n;
+// A flag's on/off/both box
+QComboBox* onOffBoth(QWidget* parent, bool on) {
+    auto* c = new QComboBox(parent);
+    c->addItem(QObject::tr("on"), "on");
+    c->addItem(QObject::tr("off"), "off");
+    c->addItem(QObject::tr("both (A/B)"), "both");
+    c->setCurrentIndex(on ? 0 : 1);
+    return c;
+}
+std::vector<bool> onOffValues(const QComboBox* c) {
+    const QString v = c->currentData().toString();
+    return v == "both" ? std::vector<bool>{true, false} : std::vector<bool>{v == "on"};
+}
+std::vector<std::string> ticked(const std::vector<QCheckBox*>& boxes) {
+    std::vector<std::string> out;
+    for (const QCheckBox* b : boxes)
+        if (b->isChecked()) out.push_back(b->property("value").toString().toStdString());
+    return out;
 }
 
 } // namespace
@@ -101,24 +109,34 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
                          "virtio-blk:1 virtio-net", "ahci:1 slowprobe:4"});
     QString kinds;
     for (const auto& k : runner::device_kinds()) kinds += (kinds.isEmpty() ? "" : ", ") + QString::fromStdString(k);
-    hardware_->setToolTip(tr("Devices of the emulated machine, KIND or KIND:COUNT separated by spaces.\nKnown: %1\n"
+    hardware_->setToolTip(tr("Devices of the emulated machine, KIND or KIND:COUNT separated by spaces; several "
+                             "machines separated by ';' (each variant boots on each).\nKnown: %1\n"
                              "slowprobe needs the async-lab kernel").arg(kinds));
 
-    initcall_debug_ = named(new QCheckBox("initcall_debug", this), "initcall_debug");
-    initcall_debug_->setChecked(true);
+    initcall_debug_ = named(onOffBoth(this, true), "initcall_debug");
     initcall_debug_->setToolTip(tr("Without it the kernel prints no initcall lines: only boot-to-init is measured"));
-    fastboot_ = named(new QCheckBox(tr("fastboot (async init gate, patched kernels)"), this), "fastboot");
-    deterministic_ = named(new QCheckBox(tr("deterministic timing (-icount, 1 CPU)"), this), "deterministic");
-    scsi_scan_ = named(new QComboBox(this), "scsi_scan");
-    scsi_scan_->addItem(tr("kernel default (async)"), "");
-    scsi_scan_->addItem("async", "async");
-    scsi_scan_->addItem("sync", "sync");
-    capture_ = named(new QComboBox(this), "capture");
-    capture_->addItem(tr("serial console (loglevel=8)"), "console");
-    capture_->addItem(tr("dmesg dump at the end (quiet console)"), "dmesg");
-    slowprobe_ = named(new QComboBox(this), "slowprobe_strategy");
-    slowprobe_->addItem(tr("driver default"), "");
-    for (const char* s : {"sync", "kthread", "queue_work", "async"}) slowprobe_->addItem(s, s);
+    fastboot_ = named(onOffBoth(this, false), "fastboot");
+    fastboot_->setToolTip(tr("The 2.6.29 async init gate: only kernels of the async-lab series have it"));
+    deterministic_ = named(onOffBoth(this, false), "deterministic");
+    deterministic_->setToolTip(tr("-icount and one CPU: boots replay to the microsecond"));
+    // a choice: any subset of its values; each ticked value is a variant
+    auto choices = [this](const char* name, std::initializer_list<std::pair<QString, QString>> items, const QString& on) {
+        std::vector<QCheckBox*> boxes;
+        for (const auto& [text, value] : items) {
+            auto* b = new QCheckBox(text, this);
+            b->setObjectName(QString(name) + "_" + (value.isEmpty() ? "default" : value));
+            b->setProperty("value", value);
+            b->setChecked(value == on);
+            boxes.push_back(b);
+        }
+        return boxes;
+    };
+    scsi_scan_ = choices("scsi_scan", {{tr("default (async)"), ""}, {"async", "async"}, {"sync", "sync"}}, "");
+    capture_ = choices("capture", {{tr("serial console"), "console"}, {tr("dmesg dump"), "dmesg"}}, "console");
+    capture_[0]->setToolTip(tr("loglevel=8 on the serial console"));
+    capture_[1]->setToolTip(tr("a quiet console; the ring buffer dumped by /init at the end"));
+    slowprobe_ = choices("slowprobe_strategy", {{tr("default"), ""}, {"sync", "sync"}, {"kthread", "kthread"},
+                                                {"queue_work", "queue_work"}, {"async", "async"}}, "");
     driver_async_probe_ = named(new QLineEdit(this), "driver_async_probe");
     driver_async_probe_->setPlaceholderText(tr("drivers, e.g. ahci sym53c8xx (driver_async_probe=)"));
     async_probe_ = named(new QLineEdit(this), "async_probe");
@@ -170,14 +188,20 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     form->addRow(tr("Hardware"), hardware_);
     auto* flags = new QGroupBox(tr("Boot flags"), this);
     auto* flag_form = new QFormLayout(flags);
-    flag_form->addRow(initcall_debug_);
-    flag_form->addRow(fastboot_);
-    flag_form->addRow(deterministic_);
-    flag_form->addRow(tr("SCSI scan"), scsi_scan_);
+    auto row_of = [this](const std::vector<QCheckBox*>& boxes) {
+        auto* row = new QHBoxLayout;
+        for (auto* b : boxes) row->addWidget(b);
+        row->addStretch();
+        return row;
+    };
+    flag_form->addRow("initcall_debug", initcall_debug_);
+    flag_form->addRow(tr("fastboot"), fastboot_);
+    flag_form->addRow(tr("Deterministic"), deterministic_);
+    flag_form->addRow(tr("SCSI scan"), row_of(scsi_scan_));
     flag_form->addRow(tr("Async probe"), driver_async_probe_);
     flag_form->addRow(QString(), async_probe_);
-    flag_form->addRow(tr("Capture"), capture_);
-    flag_form->addRow(tr("Slow probe"), slowprobe_);
+    flag_form->addRow(tr("Capture"), row_of(capture_));
+    flag_form->addRow(tr("Slow probe"), row_of(slowprobe_));
     flag_form->addRow(tr("Extra arguments"), cmdline_);
     form->addRow(flags);
     form->addRow(tr("Repetitions"), repetitions_);
@@ -185,6 +209,9 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     form->addRow(tr("Parallel boots"), jobs_);
     form->addRow(tr("Hosts"), hosts_);
     form->addRow(resume_);
+    size_ = named(new QLabel(this), "matrixSize");
+    size_->setWordWrap(true);
+    form->addRow(size_);
 
     // an opened experiment file replaces the form: its own text is what Run boots
     file_page_ = new QWidget(this);
@@ -273,8 +300,10 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     top->addWidget(right, 1);
 
     // any edit of the form means: boot what the form says, not the opened file
-    for (auto* c : {initcall_debug_, fastboot_, deterministic_}) connect(c, &QCheckBox::toggled, this, &LaunchView::formEdited);
-    for (auto* c : {scsi_scan_, capture_, slowprobe_}) connect(c, &QComboBox::currentIndexChanged, this, &LaunchView::formEdited);
+    for (auto* c : {initcall_debug_, fastboot_, deterministic_}) connect(c, &QComboBox::currentIndexChanged, this, &LaunchView::formEdited);
+    for (const auto* boxes : {&scsi_scan_, &capture_, &slowprobe_})
+        for (auto* b : *boxes) connect(b, &QCheckBox::toggled, this, &LaunchView::formEdited);
+    connect(jobs_, &QSpinBox::valueChanged, this, &LaunchView::updateSize);
     connect(hardware_, &QComboBox::currentTextChanged, this, &LaunchView::formEdited);
     for (auto* e : {name_, driver_async_probe_, async_probe_, cmdline_}) connect(e, &QLineEdit::textEdited, this, &LaunchView::formEdited);
     connect(kernels_, &QListWidget::itemChanged, this, &LaunchView::formEdited);
@@ -399,9 +428,28 @@ void LaunchView::showConsole(const QString& k) {
 }
 
 void LaunchView::formEdited() {
-    if (!file_spec_) return;
-    file_spec_.reset();
-    pages_->setCurrentWidget(form_);
+    if (file_spec_) {
+        file_spec_.reset();
+        pages_->setCurrentWidget(form_);
+    }
+    updateSize();
+}
+
+void LaunchView::updateSize() {
+    try {
+        const runner::ExperimentSpec s = spec();
+        std::vector<store::RunInfo> none;
+        QStringList names;
+        for (const auto& v : s.variants) names << QString::fromStdString(v.name);
+        size_->setText((describe_size(s, jobs_->value(), stored_ ? stored_->runs() : none) + "\n" +
+                        tr("variants: %1").arg(names.join(", "))).toHtmlEscaped().replace("\n", "<br>"));
+        size_->setStyleSheet({});
+        run_->setEnabled(!runner_->isRunning());
+    } catch (const std::exception& e) {
+        size_->setText(QString::fromStdString(e.what()).toHtmlEscaped());
+        size_->setStyleSheet("color: #b02a2a");
+        run_->setEnabled(false);
+    }
 }
 
 void LaunchView::setRunning(bool running) {
@@ -426,21 +474,28 @@ runner::ExperimentSpec LaunchView::spec() const {
         s.kernels.push_back(k);
     }
     if (s.kernels.empty()) throw Error("no kernel ticked: tick at least one kernel to boot");
-    runner::HardwareSet h{"machine", {}};
-    for (const auto& d : words(hardware_->currentText())) h.devices.push_back(runner::parse_device(d));
-    if (h.devices.empty()) throw Error("no hardware: name at least one device, e.g. ahci:1");
-    s.hardware.push_back(h);
-    runner::BootFlags f;
-    f.initcall_debug = initcall_debug_->isChecked();
-    f.fastboot = fastboot_->isChecked();
-    f.deterministic = deterministic_->isChecked();
-    f.scsi_scan = scsi_scan_->currentData().toString().toStdString();
-    f.capture = capture_->currentData().toString().toStdString();
-    f.slowprobe_strategy = slowprobe_->currentData().toString().toStdString();
-    f.driver_async_probe = words(driver_async_probe_->text());
-    f.async_probe_modules = words(async_probe_->text());
-    f.extra = cmdline_->text().trimmed().toStdString();
-    s.variants.push_back({variantName(f), f, {}, {}, ""});
+    // machines separated by ';'
+    const QStringList machines = hardware_->currentText().split(';', Qt::SkipEmptyParts);
+    for (const QString& m : machines) {
+        runner::HardwareSet h{machines.size() == 1 ? "machine" : "machine-" + std::to_string(s.hardware.size() + 1), {}};
+        for (const auto& d : words(m)) h.devices.push_back(runner::parse_device(d));
+        if (!h.devices.empty()) s.hardware.push_back(h);
+    }
+    if (s.hardware.empty()) throw Error("no hardware: name at least one device, e.g. ahci:1");
+    LaunchMatrix m;
+    m.initcall_debug = onOffValues(initcall_debug_);
+    m.fastboot = onOffValues(fastboot_);
+    m.deterministic = onOffValues(deterministic_);
+    m.scsi_scan = ticked(scsi_scan_);
+    m.capture = ticked(capture_);
+    m.slowprobe = ticked(slowprobe_);
+    for (const auto& [values, what] : {std::pair{&m.scsi_scan, "SCSI scan"}, {&m.capture, "capture"}, {&m.slowprobe, "slow probe"}})
+        if (values->empty()) throw Error(std::string("no ") + what + " value ticked: tick at least one");
+    m.driver_async_probe = words(driver_async_probe_->text());
+    m.async_probe_modules = words(async_probe_->text());
+    m.extra = cmdline_->text().trimmed().toStdString();
+    s.variants = expand_variants(m);
+    if (const std::string why = nonsense(s); !why.empty()) throw Error(why);
     // through the file format and back: the same checks as a file gets, and the text to store
     return runner::parse_experiment(runner::to_toml(s), "launcher");
 }
@@ -479,6 +534,7 @@ void LaunchView::openExperiment(const QString& file) {
                                 .arg(s.repetitions).arg(boots));
         file_text_->setPlainText(QString::fromStdString(s.text));
         pages_->setCurrentWidget(file_page_);
+        updateSize(); // what Run boots now: the file (its size; Run enabled even if the form was wrong)
     } catch (const std::exception& e) {
         showError(this, tr("Cannot open experiment"), QString::fromStdString(e.what()));
     }

@@ -1,6 +1,9 @@
 #pragma once
-// The Launch tab: kernels, a machine, the boot flags and repetitions make an experiment (the same
-// TOML `bootlab run` reads; "Save…" writes it, "Open…" runs any file). Run boots it off the GUI
+// The Launch tab: kernels, machines, the boot flags and repetitions make an experiment (the same
+// TOML `bootlab run` reads; "Save…" writes it, "Open…" runs any file). Each flag can be on, off or
+// both and each choice any subset of its values: the form expands to the product of what varies
+// (launch_matrix.h), says how many boots and about how long before Run, and refuses variants
+// that make no sense. Run boots it off the GUI
 // thread; each boot shows its progress and status, the selected boot its live serial console,
 // and Cancel kills the QEMUs at once.
 #include "experiment_runner.h"
@@ -25,11 +28,15 @@ class QTableWidget;
 
 namespace bootlab::gui {
 
+class RunTableModel;
+
 class LaunchView : public QWidget {
     Q_OBJECT
 public:
     explicit LaunchView(QWidget* parent = nullptr);
     void setDatabase(const QString& path) { database_ = path; }
+    // The stored runs, whose wall times estimate how long an experiment takes.
+    void setStoredRuns(const RunTableModel* runs) { stored_ = runs; updateSize(); }
     ExperimentRunner* runner() const { return runner_; }
     // The experiment the form (or the opened file) describes; throws Error saying what is wrong.
     runner::ExperimentSpec spec() const;
@@ -46,6 +53,7 @@ private:
         bool running = true;
     };
     void formEdited();
+    void updateSize(); // the boot count and time estimate, or what is wrong with the form
     void showConsole(const QString& key);
     void showConsoleTitle();
     void setRunning(bool running);
@@ -61,8 +69,11 @@ private:
     QLineEdit* name_;
     QListWidget* kernels_;
     QComboBox* hardware_;
-    QCheckBox *initcall_debug_, *fastboot_, *deterministic_, *resume_;
-    QComboBox *scsi_scan_, *capture_, *slowprobe_;
+    QComboBox *initcall_debug_, *fastboot_, *deterministic_; // on, off or both
+    QCheckBox* resume_;
+    std::vector<QCheckBox*> scsi_scan_, capture_, slowprobe_; // the values ticked (data: the value)
+    QLabel* size_;
+    const RunTableModel* stored_ = nullptr;
     QLineEdit *driver_async_probe_, *async_probe_, *cmdline_;
     QSpinBox *repetitions_, *timeout_, *jobs_;
     QListWidget* hosts_;

@@ -141,6 +141,7 @@ bool MainWindow::openDatabase(const QString& path) {
     }
     data_version_ = store_->data_version();
     launch_->setDatabase(path_);
+    launch_->setStoredRuns(runs_);
     compare_->setStore(store_.get());
     history_->setStore(store_.get());
     timeline_->clear();

@@ -8,6 +8,7 @@
 #include "runner/backend.h"
 #include "test_util.h"
 
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDir>
 #include <QElapsedTimer>
@@ -15,6 +16,13 @@
 #include <QPushButton>
 #include <QSpinBox>
 #include <QTableWidget>
+#include <QProcess>
+#include <QRegularExpression>
+#include <QLabel>
+#include "common/atomic_file.h"
+#include "common/error.h"
+#include <set>
+#include <map>
 #include <QtTest>
 #include <regex>
 
@@ -57,8 +65,8 @@ class LauncherTest : public QObject {
         gui::LaunchView* l = w->launch();
         l->findChild<QLineEdit*>("name")->setText(name);
         l->findChild<QComboBox*>("hardware")->setCurrentText("ahci:1 lsi:1");
-        auto* scan = l->findChild<QComboBox*>("scsi_scan");
-        scan->setCurrentIndex(scan->findData("sync"));
+        l->findChild<QCheckBox*>("scsi_scan_default")->setChecked(false);
+        l->findChild<QCheckBox*>("scsi_scan_sync")->setChecked(true);
         l->findChild<QLineEdit*>("cmdline")->setText("bootlab.test=" + tag);
         l->findChild<QSpinBox*>("repetitions")->setValue(repetitions);
     }
@@ -69,6 +77,51 @@ private slots:
         w = std::make_unique<gui::MainWindow>();
         QVERIFY(w->openDatabase(QString::fromStdString((dir.path / "launch.db").string())));
         w->show();
+    }
+
+    // Two flags on "both": four variants named after what varies; saved, the file boots with
+    // `bootlab run` the kernel command lines those variants mean (read back from --print-qemu).
+    void theFormExpandsToTheProductOfWhatVaries() {
+        gui::LaunchView* l = w->launch();
+        fill("matrix-" + tag, 1);
+        l->findChild<QComboBox*>("initcall_debug")->setCurrentIndex(2); // both
+        l->findChild<QCheckBox*>("scsi_scan_async")->setChecked(true);  // async and sync
+        QVERIFY(l->findChild<QLabel*>("matrixSize")->text().contains("1 kernel(s) × 1 hardware × 4 variant(s) × 1 rep(s) = 4 boots"));
+        const runner::ExperimentSpec spec = l->spec();
+        std::set<std::string> names;
+        for (const auto& v : spec.variants) names.insert(v.name);
+        QCOMPARE(names, (std::set<std::string>{"initcall-debug.scan-async", "initcall-debug.scan-sync",
+                                               "no-initcall-debug.scan-async", "no-initcall-debug.scan-sync"}));
+        const QString file = QString::fromStdString((dir.path / "matrix.toml").string());
+        write_atomically(file.toStdString(), [&](std::ostream& o) { o << runner::to_toml(spec); });
+        QProcess cli;
+        cli.start(BOOTLAB_BIN, {"run", file, "--print-qemu", "--jobs", "2", "--db",
+                                QString::fromStdString((dir.path / "cli.db").string())});
+        QVERIFY(cli.waitForFinished(600'000));
+        const QString out = QString::fromUtf8(cli.readAllStandardOutput());
+        // "# LABEL #1 on HOST" then the argv; the kernel command line is -append's argument
+        static const QRegularExpression boot("^# (\\S+) #1 on .*\n.*-append '([^']*)'", QRegularExpression::MultilineOption);
+        std::map<std::string, QString> cmdline;
+        for (auto it = boot.globalMatch(out); it.hasNext();) {
+            const auto m = it.next();
+            for (const auto& n : names)
+                if (m.captured(1).toStdString().find(n) != std::string::npos) cmdline[n] = m.captured(2);
+        }
+        QCOMPARE(cmdline.size(), std::size_t(4));
+        for (const auto& [name, c] : cmdline) {
+            const QStringList args = c.split(' ');
+            QCOMPARE(args.contains("initcall_debug"), name.rfind("initcall-debug", 0) == 0);
+            QVERIFY2(args.contains(name.ends_with("scan-sync") ? "scsi_mod.scan=sync" : "scsi_mod.scan=async"), qPrintable(c));
+        }
+        // a variant that makes no sense is refused before anything boots, with its reason
+        l->findChild<QComboBox*>("fastboot")->setCurrentIndex(0); // on, with the stock kernel only
+        QVERIFY(l->findChild<QLabel*>("matrixSize")->text().contains("fastboot on the stock Debian kernel, which has no async init gate"));
+        QVERIFY(!l->findChild<QPushButton*>("run")->isEnabled());
+        QVERIFY_THROWS_EXCEPTION(Error, l->spec());
+        l->findChild<QComboBox*>("fastboot")->setCurrentIndex(1);
+        l->findChild<QComboBox*>("initcall_debug")->setCurrentIndex(0);
+        l->findChild<QCheckBox*>("scsi_scan_async")->setChecked(false);
+        QVERIFY(l->findChild<QPushButton*>("run")->isEnabled());
     }
 
     void launchedBootsAreStoredAndShownAtOnce() {

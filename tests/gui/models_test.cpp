@@ -4,6 +4,8 @@
 #include "demo_db.h"
 #include "hand_count.h"
 #include "history.h"
+#include "launch_matrix.h"
+#include "kernel/source_build.h"
 #include "run_table_model.h"
 #include "timeline_layout.h"
 
@@ -240,6 +242,44 @@ private slots:
                 for (const auto& p : series.points) charted[p.run] = p.value;
             QCOMPARE(charted, by_sql);
         }
+    }
+
+    // The Launch form's matrix: the product of what varies, named after it; nonsense refused.
+    void launchMatrixExpandsAndRefusesNonsense() {
+        gui::LaunchMatrix m;
+        m.fastboot = {true, false};
+        m.scsi_scan = {"", "sync"};
+        m.extra = "quiet";
+        const auto variants = gui::expand_variants(m);
+        QCOMPARE(variants.size(), std::size_t(4));
+        std::map<std::string, runner::BootFlags> by_name;
+        for (const auto& v : variants) by_name[v.name] = v.flags;
+        QCOMPARE(by_name.size(), std::size_t(4));
+        QVERIFY(by_name.at("fastboot.scan-sync").fastboot);
+        QCOMPARE(by_name.at("fastboot.scan-sync").scsi_scan, std::string("sync"));
+        QVERIFY(!by_name.at("no-fastboot.scan-default").fastboot);
+        QCOMPARE(by_name.at("no-fastboot.scan-default").scsi_scan, std::string(""));
+        for (const auto& [n, f] : by_name) QCOMPARE(f.extra, std::string("quiet"));
+        // nothing varies: one variant named after what it changes
+        gui::LaunchMatrix one;
+        one.scsi_scan = {"sync"};
+        QCOMPARE(gui::expand_variants(one).size(), std::size_t(1));
+        QCOMPARE(gui::expand_variants(one).front().name, std::string("scan-sync"));
+
+        runner::ExperimentSpec s;
+        s.kernels = {{"stock", "distro", {}, {}}};
+        s.hardware = {{"machine", {runner::parse_device("ahci:1"), runner::parse_device("lsi:1")}}};
+        s.variants = variants;
+        QVERIFY(gui::nonsense(s).find("fastboot on the stock Debian kernel") != std::string::npos);
+        // the async-lab series has the gate: the same variants make sense on it
+        s.kernels = {{"async-lab", "series", {}, kernel::find_series("async-lab")}};
+        QCOMPARE(gui::nonsense(s), std::string());
+        s.hardware = {{"machine", {runner::parse_device("ahci:1")}}};
+        QVERIFY(gui::nonsense(s).find("no SCSI adapter") != std::string::npos);
+        s.kernels = {{"stock", "distro", {}, {}}};
+        s.variants = gui::expand_variants(gui::LaunchMatrix{});
+        s.hardware = {{"machine", {runner::parse_device("slowprobe:2")}}};
+        QVERIFY(gui::nonsense(s).find("slowprobe devices on the stock Debian kernel") != std::string::npos);
     }
 
     // Stored boots with a known change (demo_db.h): the model's rows against the edits made.

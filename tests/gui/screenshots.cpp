@@ -13,6 +13,9 @@
 
 #include <QChart>
 #include <QChartView>
+#include <QCheckBox>
+#include <QComboBox>
+#include <QLabel>
 #include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
@@ -62,7 +65,17 @@ private slots:
     void launch() {
         gui::LaunchView* l = w->launch();
         w->tabs()->setCurrentWidget(l);
+        // a matrix: initcall_debug on and off, SCSI scan async and sync on a machine with LSI
+        l->findChild<QComboBox*>("hardware")->setCurrentText("ahci:2 lsi:2 e1000");
+        l->findChild<QComboBox*>("initcall_debug")->setCurrentIndex(2);
+        l->findChild<QCheckBox*>("scsi_scan_default")->setChecked(false);
+        l->findChild<QCheckBox*>("scsi_scan_async")->setChecked(true);
+        l->findChild<QCheckBox*>("scsi_scan_sync")->setChecked(true);
+        QVERIFY(l->findChild<QLabel*>("matrixSize")->text().contains("= 12 boots")); // 4 variants x 3 reps
         shoot("0-launch-form");
+        l->findChild<QComboBox*>("fastboot")->setCurrentIndex(0); // on the stock kernel: refused
+        QVERIFY(l->findChild<QLabel*>("matrixSize")->text().contains("no async init gate"));
+        shoot("0b-launch-refused");
         l->openExperiment(QString(BOOTLAB_TEST_DATA) + "/experiments/one-boot.toml");
         QSignalSpy done(l->runner(), &gui::ExperimentRunner::finished);
         l->findChild<QPushButton*>("run")->click();
