@@ -104,8 +104,8 @@ private slots:
         std::map<std::string, QString> cmdline;
         for (auto it = boot.globalMatch(out); it.hasNext();) {
             const auto m = it.next();
-            for (const auto& n : names)
-                if (m.captured(1).toStdString().find(n) != std::string::npos) cmdline[n] = m.captured(2);
+            const std::string variant = m.captured(1).section('/', -1).toStdString(); // [kernel/][hardware/]variant
+            if (names.count(variant)) cmdline[variant] = m.captured(2);
         }
         QCOMPARE(cmdline.size(), std::size_t(4));
         for (const auto& [name, c] : cmdline) {
