@@ -56,12 +56,12 @@ bool all_replayed(const std::vector<const RunSample*>& runs) {
 } // namespace
 
 std::vector<FunctionChange> compare_functions(const std::vector<const RunSample*>& a,
-                                              const std::vector<const RunSample*>& b, double alpha) {
+                                              const std::vector<const RunSample*>& b, double alpha, bool as_samples) {
     std::set<std::string> names;
     for (const auto* side : {&a, &b})
         for (const RunSample* r : *side)
             for (const auto& [f, us] : r->spans) names.insert(f);
-    const bool replayed = all_replayed(a) && all_replayed(b);
+    const bool replayed = !as_samples && all_replayed(a) && all_replayed(b);
     auto values = [](const std::vector<const RunSample*>& runs, const std::string& f, int* ran) {
         std::vector<double> v;
         for (const RunSample* r : runs) {
@@ -74,7 +74,8 @@ std::vector<FunctionChange> compare_functions(const std::vector<const RunSample*
     std::vector<FunctionChange> out;
     std::vector<std::size_t> tested; // rows judged together (noisy boots)
     for (const std::string& f : names) {
-        FunctionChange c{f};
+        FunctionChange c;
+        c.function = f;
         c.a = values(a, f, &c.a_ran);
         c.b = values(b, f, &c.b_ran);
         // the rest of stats::compare (the bootstrap interval) only for tested rows: ~700 functions

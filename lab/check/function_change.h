@@ -57,8 +57,10 @@ struct FunctionChange {
 };
 
 // Every function that ran on either side; changes first, then by |delta|, largest first.
-// Deterministic rules apply when every boot of both sides is replayed.
+// Deterministic rules apply when every boot of both sides is replayed, unless `as_samples`
+// (the gate's deterministic boots that turned out not to replay).
 std::vector<FunctionChange> compare_functions(const std::vector<const RunSample*>& a,
-                                              const std::vector<const RunSample*>& b, double alpha = 0.05);
+                                              const std::vector<const RunSample*>& b, double alpha = 0.05,
+                                              bool as_samples = false);
 
 } // namespace bootlab::check

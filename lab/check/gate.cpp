@@ -139,7 +139,7 @@ GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateO
             if (m.variant == cv && !m.baseline.empty())
                 boot = std::max(boot, stats::median(m.baseline)); // init-done if there, else boot-to-init
         std::vector<SpanMove> moves;
-        for (const FunctionChange& fc : compare_functions(base[bv], cand[cv], opt.alpha)) {
+        for (const FunctionChange& fc : compare_functions(base[bv], cand[cv], opt.alpha, !g.replayed)) {
             if (fc.b_ran == 0) continue; // gone: not a span that grew
             const std::vector<double>& b = fc.a;
             const std::vector<double>& c = fc.b;
