@@ -1,10 +1,11 @@
 #include "launch_matrix.h"
 
 #include "kernel/source_build.h"
+#include "runner/hardware.h"
 #include "stats/stats.h"
 
 #include <QCoreApplication>
-#include <filesystem>
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -29,13 +30,12 @@ std::string described(const runner::BootFlags& f) {
     return n.empty() ? "default" : n;
 }
 
-// The patches of a series kernel, as one text (what it provides is read from them)
+// The patches of a series kernel (those its `series` file lists), as one text: what the kernel
+// provides is read from them
 std::string series_text(const runner::KernelRef& k) {
     std::string all;
-    std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(k.series, ec)) {
-        if (e.path().extension() != ".patch") continue;
-        std::ifstream in(e.path());
+    for (const auto& patch : kernel::load_series(k.series).patches) {
+        std::ifstream in(patch);
         std::stringstream ss;
         ss << in.rdbuf();
         all += ss.str();
@@ -112,9 +112,9 @@ std::string nonsense(const runner::ExperimentSpec& s) {
                            ", which has no slow-probe driver (the async-lab series adds it)";
     }
     for (const runner::HardwareSet& h : s.hardware) {
-        bool scsi = false;
-        for (const runner::DeviceSpec& d : h.devices) scsi |= d.kind == "lsi" || d.kind == "megasas" || d.kind == "virtio-scsi";
-        if (scsi) continue;
+        const auto parts = runner::describe_machine(h.devices).components;
+        if (std::any_of(parts.begin(), parts.end(), [](const runner::Component& c) { return c.attach == runner::Attach::scsi; }))
+            continue;
         for (const runner::Variant& v : s.variants)
             if (!v.flags.scsi_scan.empty())
                 return "variant '" + v.name + "': a SCSI scan mode on hardware '" + h.name +
@@ -131,10 +131,11 @@ QString describe_size(const runner::ExperimentSpec& s, int jobs, const std::vect
     for (const store::RunInfo& r : stored)
         if (r.backend != "import" && r.wall_us && r.status == model::RunStatus::Ok) walls.push_back(static_cast<double>(*r.wall_us) / 1e6);
     if (walls.empty()) return text + QCoreApplication::translate("LaunchMatrix", " (no stored boots to estimate the time from)");
-    const double minutes = static_cast<double>(boots) * stats::median(walls) / std::max(1, jobs) / 60;
+    const double per_boot = stats::median(walls);
+    const double minutes = static_cast<double>(boots) * per_boot / std::max(1, jobs) / 60;
     return text + QCoreApplication::translate("LaunchMatrix", ", about %1 min at %2 parallel boot(s) (%3 s a boot: the median of %4 stored boots)")
                       .arg(minutes < 10 ? QString::number(minutes, 'f', 1) : QString::number(std::lround(minutes)))
-                      .arg(jobs).arg(stats::median(walls), 0, 'f', 1).arg(walls.size());
+                      .arg(jobs).arg(per_boot, 0, 'f', 1).arg(walls.size());
 }
 
 } // namespace bootlab::gui

@@ -265,10 +265,6 @@ RunWriter::~RunWriter() {
     if (tx_) store_->symbols_.clear();
 }
 
-void RunWriter::append_log(std::string_view bytes) {
-    chunker_.append(bytes, [this](LogChunk c) { append_log(std::move(c)); });
-}
-
 void RunWriter::append_log(LogChunk chunk) {
     Stmt& s = store_->stmt(store_->ins_chunk_, "INSERT INTO log_chunk (run_id, seq, zstd) VALUES (?, ?, ?)");
     s.bind(1, run_id_).bind(2, chunk_seq_++).bind_blob(3, chunk.zstd).run();
@@ -285,7 +281,6 @@ void RunWriter::append_spans(const SpanBatch& batch) {
 
 std::int64_t RunWriter::finish(const model::Boot& boot, int parser_version,
                                model::RunStatus status, std::string_view error) {
-    if (auto last = chunker_.flush()) append_log(std::move(*last));
     store_->write_boot(run_id_, boot, parser_version, log_bytes_, status, error, std::move(spans_));
     tx_->commit();
     tx_.reset();

@@ -114,8 +114,7 @@ class RunWriter {
 public:
     ~RunWriter();
     RunWriter(RunWriter&&) noexcept;
-    void append_log(std::string_view bytes); // the raw log, in any chunking
-    void append_log(LogChunk chunk);         // or chunked and compressed by the caller's LogChunker
+    void append_log(LogChunk chunk); // the raw log, chunked and compressed by the caller's LogChunker
     // Spans that are final before the boot is (BootBuilder::settled()), in order from seq 0,
     // each batch continuing the last and all from one packer: written while the rest of the
     // log is read. Whoever appends any appends all; else finish() writes them.
@@ -136,7 +135,6 @@ private:
     std::int64_t experiment_id_ = 0;
     std::int64_t chunk_seq_ = 0;
     std::int64_t log_bytes_ = 0;
-    LogChunker chunker_; // for append_log(bytes)
     WrittenSpans spans_;
 };
 
