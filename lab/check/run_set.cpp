@@ -70,11 +70,19 @@ std::vector<std::int64_t> parse_list(const std::string& list, const std::string&
 
 RunSet experiment_runs(store::Store& store, std::int64_t id) {
     auto runs = store.runs_of(id);
-    if (runs.empty()) throw Error("experiment " + std::to_string(id) + ": no such experiment in the database");
+    if (runs.empty()) throw Error("experiment " + std::to_string(id) + ": no such experiment in the database", ErrorKind::NotFound);
     return from_infos(store, runs, "experiment " + runs.front().experiment + " (id " + std::to_string(id) + ")", {});
 }
 
 RunSet select_runs(store::Store& store, const std::string& sel, const std::vector<std::int64_t>& exclude) {
+    if (auto at = sel.rfind('@'); at != std::string::npos) { // SELECTOR@VARIANT
+        const std::string variant = sel.substr(at + 1);
+        RunSet set = select_runs(store, sel.substr(0, at), exclude);
+        std::erase_if(set.runs, [&](const RunSample& r) { return r.variant != variant; });
+        if (set.runs.empty()) throw Error(sel + ": no ok runs of variant '" + variant + "'", ErrorKind::NotFound);
+        set.description += ", variant " + variant;
+        return set;
+    }
     auto value = [&](const char* prefix) { return sel.substr(std::string(prefix).size()); };
     if (sel.rfind("experiment:", 0) == 0) {
         const std::string v = value("experiment:");
@@ -89,14 +97,14 @@ RunSet select_runs(store::Store& store, const std::string& sel, const std::vecto
             if (id == 0) throw Error(sel + ": no experiment named '" + v + "' in the database");
         }
         auto runs = store.runs_of(id);
-        if (runs.empty()) throw Error(sel + ": no such experiment in the database");
+        if (runs.empty()) throw Error(sel + ": no such experiment in the database", ErrorKind::NotFound);
         return from_infos(store, runs, "experiment " + runs.front().experiment + " (id " + std::to_string(id) + ")", exclude);
     }
     if (sel.rfind("runs:", 0) == 0) {
         std::vector<store::RunInfo> infos;
         for (auto id : parse_list(value("runs:"), sel)) {
             auto r = store.run(id);
-            if (!r) throw Error(sel + ": run " + std::to_string(id) + ": no such run in the database");
+            if (!r) throw Error(sel + ": run " + std::to_string(id) + ": no such run in the database", ErrorKind::NotFound);
             infos.push_back(*r);
         }
         return from_infos(store, infos, sel, exclude);

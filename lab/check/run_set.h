@@ -6,6 +6,7 @@
 //   runs:1-5,9        these runs                             kernel:NAME     every run of a kernel
 //                                                            (version or patch series)
 //   FILE              a run set exported by `bootlab export RUN... --format runs`
+//   SELECTOR@VARIANT  only that variant's runs (experiment:default@scan-sync)
 #include "model/boot.h"
 #include "store/store.h"
 

@@ -3,6 +3,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/json_dump.h"
+#include "check/check_stored.h"
 #include "check/gate.h"
 #include "check/run_set.h"
 #include "ingest/ingest.h"
@@ -11,6 +12,9 @@
 #include "report/html.h"
 #include "report/summary.h"
 #include "runner/hosts.h"
+#include "service/http_client.h"
+#include "service/service.h"
+#include "service/token.h"
 #include "runner/qemu_backend.h"
 #include "runner/run_experiment.h"
 #include "report/format.h"
@@ -329,40 +333,20 @@ int cmd_check(const Common& c, const CheckCommand& k) try {
         candidate = check::experiment_runs(store, experiment_id);
         std::cout << "\n";
     }
-    check::RunSet baseline;
-    std::optional<std::pair<check::RunSet, check::RunSet>> ab;
-    const bool interleaved = k.baseline.rfind("boot:", 0) == 0 || k.baseline.rfind("boot-kernel:", 0) == 0;
-    if (interleaved && !experiment_id) throw Error("check: --baseline " + k.baseline + " boots with an experiment file, not with --candidate");
-    if (interleaved && !(ab = check::split_by_side(candidate)))
-        throw Error("check: the interleaved experiment has no ok boots on one of its sides");
-    if (k.baseline.rfind("kernel:", 0) == 0) ab = check::split_by_kernel(candidate, k.baseline.substr(7));
-    if (ab) { // the experiment booted both kernels, interleaved: compare within it
-        baseline = std::move(ab->first);
-        candidate = std::move(ab->second);
-    } else {
-        std::vector<std::int64_t> exclude;
-        for (const auto& r : candidate.runs) exclude.push_back(r.id);
-        baseline = check::select_runs_or_file(store, k.baseline, exclude);
-    }
+    check::Sides sides = check::choose_sides(store, std::move(candidate), k.baseline, experiment_id != 0, true);
     check::GateOptions opt;
     opt.max_regression = k.max_regression;
     opt.max_regression_set = k.max_regression_set;
     opt.alpha = k.alpha;
     opt.host_metrics = k.host_metrics;
-    check::GateResult g = check::run_gate(baseline, candidate, opt);
-    check::print_gate(std::cout, g);
+    check::GateResult g = check::run_gate(sides.baseline, sides.candidate, opt);
+    if (k.json) std::cout << json_dump(check::gate_json(g), 2) << "\n";
+    else check::print_gate(std::cout, g);
     if (!k.junit.empty()) {
         write_atomically(k.junit, [&](std::ostream& o) { check::write_junit(o, g); });
         std::cout << "junit: " << k.junit << "\n";
     }
-    if (!experiment_id) { // compared stored runs: report on their experiment, if they have one
-        for (const auto& r : candidate.runs) {
-            auto info = store.run(r.id);
-            std::int64_t e = info ? info->experiment_id : 0;
-            if (experiment_id == 0) experiment_id = e;
-            else if (e != experiment_id) { experiment_id = 0; break; }
-        }
-    }
+    if (!experiment_id) experiment_id = check::common_experiment(store, sides.candidate); // report on it
     if (!k.report.empty() && experiment_id) {
         std::ostringstream verdict;
         check::write_gate_html(verdict, g);
@@ -473,6 +457,80 @@ int cmd_hosts(const HostOptions& h, bool json) {
     }
     if (json) std::cout << json_dump(list, 2) << "\n";
     return unreachable ? 1 : 0;
+}
+
+} // namespace bootlab::cli
+
+namespace bootlab::cli {
+
+int cmd_serve(const Common& c, const ServeCommand& s) {
+    const auto colon = s.listen.rfind(':');
+    const std::string address = colon == std::string::npos ? s.listen : s.listen.substr(0, colon);
+    const std::string port_text = colon == std::string::npos ? "8470" : s.listen.substr(colon + 1);
+    char* end = nullptr;
+    const long port = std::strtol(port_text.c_str(), &end, 10);
+    if (port_text.empty() || *end || port < 0 || port > 65535) throw Error("--listen " + s.listen + ": expected ADDRESS:PORT");
+    const std::string host = address.size() > 2 && address.front() == '[' ? address.substr(1, address.size() - 2) : address;
+    const bool loopback = host.rfind("127.", 0) == 0 || host == "::1";
+    if (!s.reads.empty() && s.reads != "open" && s.reads != "token") throw Error("--reads " + s.reads + ": open or token");
+    const std::filesystem::path token_file = s.token_file.empty() ? service::default_token_file() : std::filesystem::path(s.token_file);
+    bool created = false;
+    service::ServiceOptions so;
+    so.db = c.db.empty() ? store::Store::default_path() : std::filesystem::path(c.db);
+    so.token = service::load_or_create_token(token_file, &created);
+    so.open_reads = s.reads.empty() ? loopback : s.reads == "open";
+    service::Service svc(so);
+    service::ServerOptions opt;
+    opt.threads = s.threads;
+    opt.max_connections = s.max_connections;
+    opt.max_body = s.max_body_mb << 20;
+    opt.read_timeout = opt.write_timeout = std::chrono::seconds(s.timeout_s);
+    opt.headers = service::security_headers();
+    service::HttpServer server(host, static_cast<std::uint16_t>(port), opt, svc);
+    const std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    std::cout << "bootlab: serving " << so.db.string() << " on http://" << shown << ":" << server.port() << "/\n"
+              << "  writes need the token in " << token_file.string() << (created ? " (new)" : "")
+              << "; reads " << (so.open_reads ? "are open" : "need it too") << "\n" << std::flush;
+    server.run();
+    std::cout << "bootlab: stopped\n";
+    return 0;
+}
+
+int cmd_import_upload(const std::string& url, const std::string& token_file, const std::vector<std::string>& files,
+                      const std::string& experiment, const std::string& variant, const std::string& host,
+                      const std::string& kernel) {
+    const std::string token = service::client_token(token_file);
+    std::string experiment_id;
+    int failures = 0;
+    for (const std::string& file : files) {
+        std::ifstream in(file, std::ios::binary);
+        if (!in) {
+            error(file + ": cannot read");
+            ++failures;
+            continue;
+        }
+        std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+        std::string q = "/api/runs?variant=" + service::percent_encode(variant.empty() ? std::filesystem::path(file).stem().string() : variant);
+        if (!experiment.empty()) q += "&experiment=" + service::percent_encode(experiment);
+        if (!host.empty()) q += "&host=" + service::percent_encode(host);
+        if (!kernel.empty()) q += "&kernel=" + service::percent_encode(kernel);
+        if (!experiment_id.empty()) q += "&experiment_id=" + experiment_id; // one experiment per command
+        q += "&filename=" + service::percent_encode(std::filesystem::path(file).filename().string());
+        service::ClientResponse r = service::http_call("POST", url, q, token, "text/plain", std::move(log));
+        nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
+        if (r.status != 201 || j.is_discarded()) {
+            error(file + ": " + url + " answered " + std::to_string(r.status) + ": " +
+                  (j.is_object() && j.contains("error") ? j["error"].get<std::string>() : r.body.substr(0, 200)));
+            ++failures;
+            continue;
+        }
+        experiment_id = std::to_string(j["experiment_id"].get<std::int64_t>());
+        std::string base = url;
+        if (!base.empty() && base.back() == '/') base.pop_back();
+        std::cout << file << ": run " << j["id"].get<std::int64_t>() << " [" << j["status"].get<std::string>() << "]  "
+                  << base << j["url"].get<std::string>() << "\n";
+    }
+    return failures ? 1 : 0;
 }
 
 } // namespace bootlab::cli

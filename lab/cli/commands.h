@@ -47,6 +47,7 @@ struct CheckCommand {
     bool reuse = false;          // reuse stored boots of the same experiment file
     int jobs = 1;
     std::string junit, report;
+    bool json = false;           // the verdict as JSON (check::gate_json) instead of text
     std::string cmdline_append;
     std::vector<std::string> host_metrics; // host-clock intervals judged too (firmware, kernel, ...)
     HostOptions hosts;
@@ -75,6 +76,23 @@ int cmd_run(const Common& c, const RunCommand& r);
 
 // Builds (or finds in the cache) a patched kernel: prints its release, image and build log.
 int cmd_kernel_build(const std::string& series, int jobs, bool force);
+
+struct ServeCommand {
+    std::string listen = "127.0.0.1:8470"; // ADDRESS:PORT; port 0 picks a free one
+    std::string token_file;                // default: service::default_token_file()
+    std::string reads;                     // open | token; default: open on loopback only
+    int threads = 4;
+    int max_connections = 512;
+    std::size_t max_body_mb = 64;
+    int timeout_s = 30;                    // read and write timeout per request
+};
+// Serves until SIGINT/SIGTERM; exit 0, or 1 if it could not start.
+int cmd_serve(const Common& c, const ServeCommand& s);
+
+// Sends logs to a service (POST /api/runs) instead of storing them here.
+int cmd_import_upload(const std::string& url, const std::string& token_file, const std::vector<std::string>& files,
+                      const std::string& experiment, const std::string& variant, const std::string& host,
+                      const std::string& kernel);
 
 int cmd_log(const Common& c, std::int64_t run); // the stored raw log, to stdout
 int cmd_reparse(const Common& c, const std::vector<std::int64_t>& runs);

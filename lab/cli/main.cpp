@@ -31,6 +31,12 @@ int main(int argc, char** argv) {
     import->add_option("logs", files, "log files: serial console, dmesg, dmesg -r, journal")->required();
     import->add_option("--experiment", experiment, "experiment name (default: import)");
     import->add_option("--variant", variant, "variant name (default: the file name)");
+    std::string upload, token_file, up_host, up_kernel;
+    import->add_option("--upload", upload, "send the logs to a bootlab service (http://HOST:PORT) instead");
+    import->add_option("--token-file", token_file, "the service's token (default: $BOOTLAB_TOKEN, else "
+                                                   "~/.config/bootlab/service-token)");
+    import->add_option("--host", up_host, "with --upload: the machine the logs came from");
+    import->add_option("--kernel", up_kernel, "with --upload: a name for the kernel (selectable as kernel:NAME)");
 
     bool json = false;
     auto* runs = app.add_subcommand("runs", "list stored runs");
@@ -72,6 +78,7 @@ int main(int argc, char** argv) {
     chk->add_flag("--reuse", kc.reuse, "reuse stored boots of this experiment file instead of booting anew");
     chk->add_option("--jobs,-j", kc.jobs, "boots at a time (default 1)")->check(CLI::Range(1, 64));
     chk->add_option("--junit", kc.junit, "write JUnit XML here");
+    chk->add_flag("--json", kc.json, "print the verdict as JSON");
     chk->add_option("--report", kc.report, "write the HTML report here");
     chk->add_option("--cmdline-append", kc.cmdline_append, "extra kernel arguments for every boot");
     std::vector<std::string> interval_names;
@@ -97,6 +104,18 @@ int main(int argc, char** argv) {
     run->add_flag("--print-xml", rc.print_xml, "print the libvirt domain XML of each boot (libvirt hosts)");
     add_host_options(run, rc.hosts);
     run->add_flag("--test-hang", rc.hang, "guests never power off (tests the timeout)")->group("");
+
+    ServeCommand sc;
+    auto* serve = app.add_subcommand("serve", "serve the database to browsers and CI: pages, a JSON API, uploads");
+    serve->add_option("--listen", sc.listen, "ADDRESS:PORT (default 127.0.0.1:8470; port 0: any free port)");
+    serve->add_option("--token-file", sc.token_file, "the bearer token writes need (default "
+                                                     "~/.config/bootlab/service-token, made 0600 if absent)");
+    serve->add_option("--reads", sc.reads, "open | token (default: open when listening on loopback only)");
+    serve->add_option("--threads", sc.threads, "requests answered at a time (default 4)")->check(CLI::Range(1, 256));
+    serve->add_option("--max-connections", sc.max_connections, "open connections at most (default 512)")->check(CLI::Range(1, 100000));
+    serve->add_option("--max-body-mb", sc.max_body_mb, "largest upload, MiB (default 64)")->check(CLI::Range(1, 4096));
+    serve->add_option("--timeout", sc.timeout_s, "seconds a request may take to arrive or its answer to be taken "
+                                                 "(default 30)")->check(CLI::Range(1, 3600));
 
     HostOptions hosts_opt;
     auto* hostscmd = app.add_subcommand("hosts", "list the configured hosts and what each reports");
@@ -126,7 +145,10 @@ int main(int argc, char** argv) {
         return app.exit(e) == 0 ? 0 : 2; // --help, --version: 0; usage errors: 2
     }
     try {
+        if (*import && !upload.empty())
+            return cmd_import_upload(upload, token_file, files, experiment, variant, up_host, up_kernel);
         if (*import) return cmd_import(common, files, experiment, variant);
+        if (*serve) return cmd_serve(common, sc);
         if (*runs) return cmd_runs(common, json);
         if (*run) return cmd_run(common, rc);
         if (*show) return cmd_show(common, run_id, json, all ? 0 : limit);

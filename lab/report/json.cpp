@@ -82,12 +82,43 @@ nlohmann::json show_json(const store::RunInfo& run, const model::Boot& boot, std
     for (const auto& m : boot.markers)
         markers.push_back({{"name", m.name}, {"detail", m.detail}, {"time_us", opt(m.time)}});
     j["markers"] = std::move(markers);
+    nlohmann::json waits = nlohmann::json::array();
+    for (const auto& w : boot.waits)
+        waits.push_back({{"pid", w.pid}, {"start_us", w.start}, {"duration_us", opt(w.duration)}});
+    j["waits"] = std::move(waits);
     nlohmann::json devices = nlohmann::json::array();
     for (const auto& d : boot.devices)
         devices.push_back(
             {{"kind", to_string(d.kind)}, {"name", d.name}, {"path", d.path}, {"detail", d.detail}});
     j["devices"] = std::move(devices);
     return j;
+}
+
+nlohmann::json summary_json(const ExperimentSummary& s) {
+    nlohmann::json variants = nlohmann::json::array();
+    for (const auto& v : s.variants) {
+        nlohmann::json slowest = nlohmann::json::array();
+        for (const auto& sp : v.slowest) slowest.push_back({{"function", sp.name}, {"kind", sp.kind}, {"median_us", sp.median}});
+        variants.push_back({{"variant", v.variant}, {"runs", v.runs}, {"ok", v.ok}, {"boot_to_init_us", v.boot_to_init},
+                            {"median_us", v.median}, {"min_us", v.min}, {"max_us", v.max}, {"cv", v.cv},
+                            {"init_done_median_us", opt(v.init_done_median)},
+                            {"representative_run", v.representative_run}, {"slowest", slowest}});
+    }
+    nlohmann::json verdicts = nlohmann::json::array();
+    for (const auto& v : s.verdicts)
+        verdicts.push_back({{"variant", v.variant}, {"against", v.against}, {"metric", v.metric},
+                            {"median_difference_us", v.c.median_b - v.c.median_a},
+                            {"interval_us", {v.c.interval.low, v.c.interval.high}}, {"p", v.c.p_two_sided()},
+                            {"line", verdict_line(v)}});
+    nlohmann::json changes = nlohmann::json::array();
+    for (const auto& c : s.device_changes) changes.push_back({{"path", c.path}, {"names", c.names}});
+    nlohmann::json hosts = nlohmann::json::array();
+    for (const auto& h : s.hosts) hosts.push_back({{"host", h.host}, {"backend", h.backend}, {"boots", h.boots}, {"ok", h.ok}});
+    nlohmann::json runs = nlohmann::json::array();
+    for (const auto& r : s.runs) runs.push_back(run_json(r));
+    return {{"experiment_id", s.experiment_id}, {"name", s.name}, {"variants", variants}, {"verdicts", verdicts},
+            {"boots_with_devices", s.boots_with_devices}, {"device_order", s.device_order},
+            {"device_changes", changes}, {"hosts", hosts}, {"warmups", s.warmups}, {"runs", runs}};
 }
 
 } // namespace bootlab::report

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <map>
 #include <optional>
+#include <set>
 
 namespace bootlab::report {
 namespace {
@@ -16,10 +17,11 @@ const char* kColours[] = {"#4878b0", "#e08a2c", "#3a9a4a", "#c0392b", "#8e6bb8",
 
 struct Series {
     std::map<std::size_t, std::vector<model::Micros>> by_experiment; // experiment index -> values
+    std::map<std::size_t, std::vector<std::int64_t>> runs;           // the same, their run ids
 };
 
 void chart(std::ostream& out, const std::string& title, const std::vector<std::int64_t>& experiments,
-           std::int64_t current, const std::map<std::string, Series>& variants) {
+           std::int64_t current, const std::map<std::string, Series>& variants, const std::string& run_link) {
     model::Micros lo = -1, hi = 0;
     for (const auto& [v, s] : variants)
         for (const auto& [x, vals] : s.by_experiment)
@@ -68,10 +70,19 @@ void chart(std::ostream& out, const std::string& title, const std::vector<std::i
         const char* col = kColours[c++ % 8];
         std::string path;
         for (const auto& [x, vals] : s.by_experiment) {
+            const auto& ids = s.runs.at(x);
             for (std::size_t k = 0; k < vals.size(); ++k) {
                 const double jitter = (static_cast<double>(k) - static_cast<double>(vals.size() - 1) / 2) * 2.5;
-                std::snprintf(b, sizeof b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\" fill-opacity=\"0.55\"/>",
-                              X(x) + jitter, Y(static_cast<double>(vals[k])), col);
+                const double cx = X(x) + jitter, cy = Y(static_cast<double>(vals[k]));
+                if (run_link.empty()) {
+                    std::snprintf(b, sizeof b, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"2.5\" fill=\"%s\" fill-opacity=\"0.55\"/>",
+                                  cx, cy, col);
+                } else {
+                    std::snprintf(b, sizeof b, "<a href=\"%s%lld\"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\" "
+                                  "fill-opacity=\"0.6\"><title>run %lld: %.3f s</title></circle></a>",
+                                  xml_escape(run_link).c_str(), static_cast<long long>(ids[k]), cx, cy, col,
+                                  static_cast<long long>(ids[k]), static_cast<double>(vals[k]) / 1e6);
+                }
                 out << b;
             }
             const double m = static_cast<double>(stats::median(vals));
@@ -89,22 +100,34 @@ void chart(std::ostream& out, const std::string& title, const std::vector<std::i
 
 } // namespace
 
-void write_trend_html(std::ostream& out, store::Store& store, const std::string& name, std::int64_t current) {
+void write_trend_chart(std::ostream& out, const std::string& title, const std::vector<TrendPoint>& points,
+                       std::int64_t current, const std::string& run_link) {
     std::vector<std::int64_t> experiments;
-    std::map<std::string, Series> bti, done;
+    std::map<std::int64_t, std::size_t> x_of;
+    std::map<std::string, Series> variants;
+    for (const auto& p : points) {
+        auto [it, added] = x_of.emplace(p.experiment_id, experiments.size());
+        if (added) experiments.push_back(p.experiment_id);
+        variants[p.variant].by_experiment[it->second].push_back(p.us);
+        variants[p.variant].runs[it->second].push_back(p.run_id);
+    }
+    chart(out, title, experiments, current, variants, run_link);
+}
+
+void write_trend_html(std::ostream& out, store::Store& store, const std::string& name, std::int64_t current) {
+    std::vector<TrendPoint> bti, done;
+    std::set<std::int64_t> experiments;
     for (const auto& r : store.runs()) { // oldest first
         if (r.experiment != name || !r.counts()) continue;
-        auto it = std::find(experiments.begin(), experiments.end(), r.experiment_id);
-        if (it == experiments.end()) it = experiments.insert(it, r.experiment_id);
-        const auto x = static_cast<std::size_t>(it - experiments.begin());
-        if (r.metrics.boot_to_init) bti[r.variant].by_experiment[x].push_back(*r.metrics.boot_to_init);
-        if (r.metrics.init_done) done[r.variant].by_experiment[x].push_back(*r.metrics.init_done);
+        experiments.insert(r.experiment_id);
+        if (r.metrics.boot_to_init) bti.push_back({r.id, r.experiment_id, r.variant, *r.metrics.boot_to_init});
+        if (r.metrics.init_done) done.push_back({r.id, r.experiment_id, r.variant, *r.metrics.init_done});
     }
     if (experiments.size() < 2) return;
     out << "<h2>History</h2>\n<p>Every ok boot of the " << experiments.size() << " experiments named <b>"
         << xml_escape(name) << "</b> in this database; lines join each experiment's median.</p>\n";
-    chart(out, "boot-to-init", experiments, current, bti);
-    chart(out, "init-done", experiments, current, done);
+    write_trend_chart(out, "boot-to-init", bti, current);
+    write_trend_chart(out, "init-done", done, current);
 }
 
 } // namespace bootlab::report

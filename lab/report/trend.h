@@ -9,6 +9,18 @@
 
 namespace bootlab::report {
 
+// One boot's value in a history chart.
+struct TrendPoint {
+    std::int64_t run_id = 0, experiment_id = 0;
+    std::string variant;
+    model::Micros us = 0;
+};
+// A history chart (inline SVG): x the experiments in the order their points come (oldest
+// first), colour the variant, a line through each experiment's median; `current` highlighted.
+// With a run_link ("/runs/"), every point links to its boot and names it on hover.
+void write_trend_chart(std::ostream& out, const std::string& title, const std::vector<TrendPoint>& points,
+                       std::int64_t current, const std::string& run_link = {});
+
 // Writes nothing when the database holds no other experiment of that name.
 void write_trend_html(std::ostream& out, store::Store& store, const std::string& experiment_name,
                       std::int64_t current_experiment);

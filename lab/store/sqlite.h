@@ -62,11 +62,17 @@ std::string describe_sqlite_error(const std::string& path, int code, std::string
 // one (retry on SQLITE_BUSY).
 class DbError : public Error {
 public:
-    DbError(const std::string& what, int code) : Error(what), code_(code) {}
+    // busy, locked or full: try again later; anything else (damage, I/O): the server's problem
+    DbError(const std::string& what, int code)
+        : Error(what, transient(code) ? ErrorKind::Unavailable : ErrorKind::Internal), code_(code) {}
     int code() const { return code_; }
     bool busy() const { return (code_ & 0xff) == 5 /* SQLITE_BUSY */; }
 
 private:
+    static bool transient(int code) {
+        const int primary = code & 0xff;
+        return primary == 5 /* BUSY */ || primary == 6 /* LOCKED */ || primary == 13 /* FULL */;
+    }
     int code_;
 };
 

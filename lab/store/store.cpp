@@ -26,10 +26,11 @@ Db::Mode open_mode(const std::filesystem::path& path, Store::Access access) {
     const bool exists = std::filesystem::exists(path, ec);
     if (exists && std::filesystem::is_directory(path, ec))
         throw Error(path.string() + ": is a directory, not a database file");
-    if (access == Store::Access::Read) {
+    if (access != Store::Access::ReadWrite) {
         if (!exists)
             throw Error(path.string() + ": no such database (nothing stored yet: `bootlab run` " +
                         "or `bootlab import` creates it)");
+        if (access == Store::Access::Reader) return Db::Mode::ReadOnly;
         return may_write(path) ? Db::Mode::ReadWriteCreate : Db::Mode::ReadOnly;
     }
     if (exists && !may_write(path))
@@ -457,6 +458,58 @@ std::vector<RunInfo> Store::runs() {
     return out;
 }
 
+Store::RunPage Store::runs_page(const RunFilter& f, std::int64_t offset, std::int64_t limit) {
+    // Every condition is always there, true when its parameter is empty: one statement text
+    // for every filter, and every value bound, never spliced in.
+    constexpr std::string_view where = R"( WHERE (?1 = '' OR e.name = ?1) AND (?2 = '' OR r.variant = ?2)
+        AND (?3 = '' OR k.version = ?3 OR k.series = ?3) AND (?4 = '' OR r.host = ?4)
+        AND (?5 = '' OR r.status = ?5)
+        AND (?6 = '' OR instr(lower(e.name || ' ' || r.variant || ' ' || ifnull(k.version, '') || ' ' ||
+             ifnull(k.series, '') || ' ' || ifnull(r.host, '') || ' ' || ifnull(r.source, '') || ' ' ||
+             ifnull(r.error, '')), lower(?6)) > 0) AND (?7 = 0 OR r.experiment_id = ?7))";
+    auto bind = [&](Stmt& s) {
+        int i = 1;
+        for (const std::string* v : {&f.experiment, &f.variant, &f.kernel, &f.host, &f.status, &f.words})
+            s.bind(i++, *v);
+        s.bind(i, f.experiment_id);
+    };
+    RunPage page;
+    std::string from(kRunColumns);
+    Stmt count(db_, "SELECT count(*) " + from.substr(from.find("FROM")) + std::string(where));
+    bind(count);
+    if (count.step()) page.total = count.int64(0);
+    Stmt s(db_, "SELECT " + from + std::string(where) + " ORDER BY r.id DESC LIMIT ?8 OFFSET ?9");
+    bind(s);
+    s.bind(8, limit).bind(9, offset);
+    while (s.step()) page.runs.push_back(read_run_row(s));
+    return page;
+}
+
+namespace {
+constexpr std::string_view kExperimentColumns = R"(SELECT e.id, e.name, e.origin, e.created,
+    (SELECT count(*) FROM run r WHERE r.experiment_id = e.id),
+    (SELECT count(*) FROM run r WHERE r.experiment_id = e.id AND r.status = 'ok' AND r.warmup = 0)
+    FROM experiment e)";
+Store::ExperimentInfo read_experiment_row(const Stmt& s) {
+    return {s.int64(0), s.text(1), s.text(2), s.text(3), s.int64(4), s.int64(5)};
+}
+} // namespace
+
+std::vector<Store::ExperimentInfo> Store::experiments(std::int64_t limit) {
+    Stmt s(db_, std::string(kExperimentColumns) + " ORDER BY e.id DESC LIMIT ?");
+    s.bind(1, limit);
+    std::vector<ExperimentInfo> out;
+    while (s.step()) out.push_back(read_experiment_row(s));
+    return out;
+}
+
+std::optional<Store::ExperimentInfo> Store::experiment(std::int64_t id) {
+    Stmt s(db_, std::string(kExperimentColumns) + " WHERE e.id = ?");
+    s.bind(1, id);
+    if (!s.step()) return std::nullopt;
+    return read_experiment_row(s);
+}
+
 std::vector<RunInfo> Store::runs_of(std::int64_t experiment_id) {
     Stmt s(db_, "SELECT " + std::string(kRunColumns) + " WHERE r.experiment_id = ? ORDER BY r.id");
     s.bind(1, experiment_id);
@@ -481,7 +534,7 @@ std::optional<RunInfo> Store::run(std::int64_t id) {
 
 RunInfo Store::require_run(std::int64_t id) {
     auto r = run(id);
-    if (!r) throw Error("run " + std::to_string(id) + ": no such run in " + db_.path());
+    if (!r) throw Error("run " + std::to_string(id) + ": no such run in " + db_.path(), ErrorKind::NotFound);
     return *r;
 }
 

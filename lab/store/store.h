@@ -146,7 +146,9 @@ public:
     // that meets a database being created waits for its schema instead of failing).
     // Throws bootlab::Error naming the file if it is missing (Read), damaged, not a bootlab
     // database, or of another schema version than this program can use.
-    enum class Access { ReadWrite, Read };
+    // Reader is one connection of a service's reader threads: always read-only, so it never
+    // takes a write lock, and it never migrates (the service's one writer did that first).
+    enum class Access { ReadWrite, Read, Reader };
     explicit Store(const std::filesystem::path& path, Access access = Access::ReadWrite);
     ~Store();
     // $BOOTLAB_DB, else $XDG_DATA_HOME/bootlab/bootlab.db, else ~/.local/share/bootlab/bootlab.db
@@ -155,6 +157,25 @@ public:
 
     RunWriter begin_run(const NewRun& run);
     std::vector<RunInfo> runs();
+    // A page of runs, newest first, of those that match every non-empty field, and how many
+    // match in all: the service's run list, fast on a database of many thousand runs.
+    struct RunFilter {
+        std::string experiment, variant, kernel, host, status; // exact (kernel: version or series)
+        std::string words; // a substring of the experiment, variant, kernel, host, source or error
+        std::int64_t experiment_id = 0; // 0: any
+    };
+    struct RunPage {
+        std::vector<RunInfo> runs;
+        std::int64_t total = 0;
+    };
+    RunPage runs_page(const RunFilter& filter, std::int64_t offset, std::int64_t limit);
+    struct ExperimentInfo {
+        std::int64_t id = 0;
+        std::string name, origin, created;
+        std::int64_t runs = 0, ok = 0;
+    };
+    std::vector<ExperimentInfo> experiments(std::int64_t limit); // newest first
+    std::optional<ExperimentInfo> experiment(std::int64_t id);
     std::vector<RunInfo> runs_of(std::int64_t experiment_id);
     // The newest experiment with this name and exactly this spec text: the one a new
     // `bootlab run` of the same file resumes (or, when complete, reuses).

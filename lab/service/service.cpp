@@ -1,0 +1,192 @@
+#include "service/service.h"
+
+#include "ingest/ingest.h"
+#include "service/api.h"
+#include "service/assets.h"
+#include "service/pages.h"
+#include "service/token.h"
+#include "service/upload.h"
+#include "service/views.h"
+
+namespace bootlab::service {
+
+std::vector<std::pair<std::string, std::string>> security_headers() {
+    return {{"Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+                                        "img-src 'self' data:; connect-src 'self'; form-action 'self'; "
+                                        "frame-ancestors 'none'; base-uri 'none'"},
+            {"X-Content-Type-Options", "nosniff"},
+            {"Referrer-Policy", "no-referrer"}};
+}
+
+Service::Service(ServiceOptions options)
+    : options_(std::move(options)), writer_(options_.db), readers_(options_.db) {}
+
+namespace {
+constexpr std::size_t kCacheBytes = 64u << 20;
+
+std::string bearer(const HttpRequest& req) {
+    const std::string h = req.header("authorization");
+    return h.rfind("Bearer ", 0) == 0 ? h.substr(7) : std::string();
+}
+
+std::string cookie_token(const HttpRequest& req) {
+    const std::string c = req.header("cookie");
+    const std::string key = "bootlab_token=";
+    for (std::size_t pos = c.find(key); pos != std::string::npos; pos = c.find(key, pos + 1))
+        if (pos == 0 || c[pos - 1] == ' ' || c[pos - 1] == ';') return c.substr(pos + key.size(), c.find(';', pos) - pos - key.size());
+    return {};
+}
+
+bool is_api(const HttpRequest& req) { return req.path.rfind("/api/", 0) == 0; }
+
+HttpResponse failure(const HttpRequest& req, int status, const std::string& message) {
+    return is_api(req) ? json_error(status, message) : page_error(status, message);
+}
+
+HttpResponse unauthorized(const HttpRequest& req, int status, const std::string& why) {
+    HttpResponse r = failure(req, status, why);
+    if (status == 401) r.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"bootlab\"");
+    return r;
+}
+
+// "/runs/12/log" -> {"runs", "12", "log"}
+std::vector<std::string> parts(const std::string& path) {
+    std::vector<std::string> out;
+    std::size_t pos = 1;
+    while (pos <= path.size()) {
+        std::size_t slash = path.find('/', pos);
+        std::string p = path.substr(pos, slash == std::string::npos ? std::string::npos : slash - pos);
+        if (!p.empty()) out.push_back(std::move(p));
+        if (slash == std::string::npos) break;
+        pos = slash + 1;
+    }
+    return out;
+}
+} // namespace
+
+std::optional<HttpResponse> Service::admit(const HttpRequest& req) {
+    const bool write = req.method != "GET";
+    if (req.method != "GET" && req.method != "POST")
+        return HttpResponse{json_error(405, req.method + ": only GET and POST are served")};
+    if (!write && options_.open_reads) return std::nullopt;
+    if (!write && !req.param("token").empty()) { // a browser presenting the token once
+        if (!same_token(req.param("token"), options_.token)) return unauthorized(req, 403, "wrong token");
+        HttpResponse r{303, "text/plain", "", {}};
+        r.headers.emplace_back("Location", req.path);
+        r.headers.emplace_back("Set-Cookie", "bootlab_token=" + options_.token + "; HttpOnly; SameSite=Strict; Path=/");
+        return r;
+    }
+    // writes only with the header: a cookie would let another site's form post here
+    const std::string given = write ? bearer(req) : (bearer(req).empty() ? cookie_token(req) : bearer(req));
+    if (given.empty())
+        return unauthorized(req, 401, std::string(write ? "writes" : "reads") +
+                                          " need the service's token: Authorization: Bearer TOKEN");
+    if (!same_token(given, options_.token)) return unauthorized(req, 403, "wrong token");
+    return std::nullopt;
+}
+
+HttpResponse Service::handle(const HttpRequest& req) {
+    try {
+        if (req.method == "POST") {
+            if (req.path == "/api/runs") return upload(req);
+            if (req.path == "/api/check") {
+                auto store = readers_.acquire();
+                return api_check(*store, req);
+            }
+            return json_error(405, "POST " + req.path + ": nothing to post here (POST /api/runs, /api/check)");
+        }
+        return get(req);
+    } catch (const Error& e) {
+        return failure(req, http_status(e.kind()), e.what());
+    }
+}
+
+HttpResponse Service::get(const HttpRequest& req) {
+    const auto p = parts(req.path);
+    if (p.size() == 2 && p[0] == "static") {
+        auto a = asset(p[1]);
+        if (!a) return failure(req, 404, "no such file");
+        const bool js = p[1].size() > 3 && p[1].compare(p[1].size() - 3, 3, ".js") == 0;
+        return {200, js ? "text/javascript; charset=utf-8" : "text/css; charset=utf-8", std::string(*a),
+                {{"Cache-Control", "max-age=300"}}};
+    }
+    auto store = readers_.acquire();
+    if (p.empty()) return page_index(*store, req);
+    const std::int64_t id = p.size() >= 2 ? parse_id(p[1]) : 0;
+    if (p[0] == "runs" && id) {
+        if (p.size() == 2) return run_page(*store, id, req);
+        if (p.size() == 3) return run_download(*store, id, p[2]);
+    }
+    if (p[0] == "experiments" && id && p.size() == 2) return page_experiment(*store, id);
+    if (p.size() == 1 && p[0] == "history") return page_history(*store, req);
+    if (p.size() == 1 && p[0] == "compare") return page_compare(*store, req);
+    if (p[0] == "api" && p.size() >= 2) {
+        const std::int64_t aid = p.size() == 3 ? parse_id(p[2]) : 0;
+        if (p[1] == "runs" && p.size() == 2) return api_runs(*store, req);
+        if (p[1] == "runs" && aid) return api_run(*store, aid);
+        if (p[1] == "experiments" && p.size() == 2) return api_experiments(*store);
+        if (p[1] == "experiments" && aid) return api_experiment(*store, aid);
+        if (p[1] == "history" && p.size() == 2) return api_history(*store, req);
+        if (p[1] == "compare" && p.size() == 2) return api_compare(*store, req);
+        if (p[1] == "functions" && p.size() == 2) return api_functions(*store);
+    }
+    return failure(req, 404, req.path + ": no such page");
+}
+
+HttpResponse Service::run_page(store::Store& store, std::int64_t id, const HttpRequest& req) {
+    if (!req.query.empty()) return page_run(store, id, req);
+    const store::RunInfo r = store.require_run(id);
+    // what changes when a run is reparsed (or replaced under the same id)
+    const std::string stamp = std::to_string(r.parser_version) + "/" + std::to_string(r.lines_total) + "/" +
+                              std::to_string(r.log_bytes) + "/" + r.created + "/" + model::to_string(r.status) + "/" +
+                              std::to_string(r.metrics.sync_count + r.metrics.async_count);
+    {
+        std::lock_guard<std::mutex> lock(cache_mu_);
+        auto it = run_pages_.find(id);
+        if (it != run_pages_.end() && it->second.stamp == stamp) return {200, "text/html; charset=utf-8", it->second.body, {}};
+    }
+    HttpResponse page = page_run(store, id, req);
+    std::lock_guard<std::mutex> lock(cache_mu_);
+    if (cached_bytes_ + page.body.size() > kCacheBytes) { // full: start over (simple, and bounded)
+        run_pages_.clear();
+        cached_bytes_ = 0;
+    }
+    auto& slot = run_pages_[id];
+    cached_bytes_ += page.body.size() - slot.body.size();
+    slot = {stamp, page.body};
+    return page;
+}
+
+HttpResponse Service::upload(const HttpRequest& req) {
+    Upload u = parse_upload(req);
+    ingest::ImportOptions opt;
+    opt.run.experiment_id = u.experiment_id;
+    opt.run.experiment_name = u.experiment.empty() ? "upload" : u.experiment;
+    opt.run.experiment_origin = "service";
+    opt.run.variant = u.variant.empty() ? "upload" : u.variant;
+    opt.run.host = u.host;
+    opt.run.backend = "import";
+    opt.run.source = u.filename.empty() ? "upload" : "upload of " + u.filename;
+    if (!u.kernel.empty()) {
+        opt.run.kernel.hash = "upload:" + u.kernel;
+        opt.run.kernel.origin = "unknown";
+        opt.run.kernel.series = u.kernel;
+    }
+    const std::string name = u.filename.empty() ? "upload" : u.filename;
+    ingest::ImportResult r = writer_.run([&](store::Store& s) {
+        if (u.experiment_id && !s.experiment(*u.experiment_id))
+            throw Error("experiment_id=" + std::to_string(*u.experiment_id) + ": no such experiment", ErrorKind::NotFound);
+        return ingest::import_text(s, u.log, name, opt);
+    });
+    const std::string url = "/runs/" + std::to_string(r.run_id);
+    const model::Metrics& m = r.boot.metrics;
+    HttpResponse res = json_response({{"id", r.run_id}, {"experiment_id", r.experiment_id}, {"status", model::to_string(r.status)},
+                                      {"url", url}, {"spans", r.boot.spans.size()},
+                                      {"boot_to_init_us", m.boot_to_init ? nlohmann::json(*m.boot_to_init) : nlohmann::json()},
+                                      {"init_done_us", m.init_done ? nlohmann::json(*m.init_done) : nlohmann::json()}},
+                                     201);
+    res.headers.emplace_back("Location", url);
+    return res;
+}
+
+} // namespace bootlab::service
