@@ -94,7 +94,7 @@ RunSet select_runs(store::Store& store, const std::string& sel, const std::vecto
                 if (r.experiment == v && r.experiment_id > id &&
                     std::find(exclude.begin(), exclude.end(), r.id) == exclude.end())
                     id = r.experiment_id;
-            if (id == 0) throw Error(sel + ": no experiment named '" + v + "' in the database");
+            if (id == 0) throw Error(sel + ": no experiment named '" + v + "' in the database", ErrorKind::NotFound);
         }
         auto runs = store.runs_of(id);
         if (runs.empty()) throw Error(sel + ": no such experiment in the database", ErrorKind::NotFound);

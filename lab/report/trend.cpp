@@ -32,7 +32,7 @@ void chart(std::ostream& out, const std::string& title, const std::vector<std::i
     if (lo < 0) return;
     const double W = 900, H = 220, left = 70, right = 20, top = 24, bottom = 40;
     const double span = std::max<double>(static_cast<double>(hi - lo), 1000.0);
-    const double y0 = static_cast<double>(lo) - span * 0.1, y1 = static_cast<double>(hi) + span * 0.1;
+    const double y0 = std::max(0.0, static_cast<double>(lo) - span * 0.1), y1 = static_cast<double>(hi) + span * 0.1;
     const std::size_t n = experiments.size();
     auto X = [&](std::size_t i) { return left + (n == 1 ? (W - left - right) / 2 : (W - left - right) * static_cast<double>(i) / static_cast<double>(n - 1)); };
     auto Y = [&](double us) { return top + (H - top - bottom) * (1 - (us - y0) / (y1 - y0)); };
@@ -41,11 +41,12 @@ void chart(std::ostream& out, const std::string& title, const std::vector<std::i
         << "\" font-family=\"sans-serif\" font-size=\"11\"><title>" << xml_escape(title) << "</title>\n";
     std::snprintf(b, sizeof b, "<text x=\"%g\" y=\"14\" font-weight=\"bold\">%s</text>\n", left, xml_escape(title).c_str());
     out << b;
-    for (int k = 0; k <= 4; ++k) { // y grid, seconds
+    const bool in_ms = y1 < 1e6; // a function's time: milliseconds
+    for (int k = 0; k <= 4; ++k) { // y grid
         const double us = y0 + (y1 - y0) * k / 4;
         std::snprintf(b, sizeof b, "<line x1=\"%g\" x2=\"%g\" y1=\"%.1f\" y2=\"%.1f\" stroke=\"#eee\"/>"
-                      "<text x=\"%g\" y=\"%.1f\" text-anchor=\"end\" fill=\"#555\">%.2f s</text>\n",
-                      left, W - right, Y(us), Y(us), left - 6, Y(us) + 4, us / 1e6);
+                      "<text x=\"%g\" y=\"%.1f\" text-anchor=\"end\" fill=\"#555\">%.2f %s</text>\n",
+                      left, W - right, Y(us), Y(us), left - 6, Y(us) + 4, in_ms ? us / 1e3 : us / 1e6, in_ms ? "ms" : "s");
         out << b;
     }
     for (std::size_t i = 0; i < n; ++i) { // x labels: experiment ids, the current one marked

@@ -226,10 +226,11 @@ HttpResponse page_experiment(store::Store& store, std::int64_t id) {
                             "experiment=" + e(percent_encode(sum.name)) + "\">history</a> <a href=\"/api/experiments/" +
                             std::to_string(id) + "\">JSON</a></nav>\n";
     if (auto b = doc.find("<body>"); b != std::string::npos) doc.insert(b + 6, "\n" + nav);
+    // (the service's stylesheet first: the report's own style wins where they differ)
     const std::string live = "<link rel=\"stylesheet\" href=\"/static/bootlab.css\"><script src=\"/static/bootlab.js\" "
                              "defer></script><meta name=\"bootlab-experiment\" content=\"" + std::to_string(id) +
                              "\"><meta name=\"bootlab-runs\" content=\"" + std::to_string(sum.runs.size()) + "\">";
-    if (auto h = doc.find("</head>"); h != std::string::npos) doc.insert(h, live);
+    if (auto h = doc.find("<head>"); h != std::string::npos) doc.insert(h + 6, live);
     return html(std::move(doc));
 }
 
@@ -244,6 +245,14 @@ HttpResponse page_history(store::Store& store, const HttpRequest& req) {
       << "\" placeholder=\"all\"></label> <label>function <input name=\"function\" value=\""
       << e(h.function) << "\" placeholder=\"e.g. ahci_pci_driver_init\" size=\"40\"></label> <button>show</button></form>\n";
     if (h.experiment_names.empty()) return html(page("history", o.str() + "<p>Nothing stored yet.</p>\n"));
+    if (!req.param("function").empty() && h.function.empty()) {
+        o << "<p class=\"bad\">No stored boot ran <b>" << e(req.param("function")) << "</b>.";
+        if (!h.matching.empty()) o << " Functions whose name contains it:";
+        o << "</p>\n<ul>";
+        for (const auto& k : h.matching)
+            o << "<li><a href=\"/history" << e(query_with(req.query, "function", k)) << "\">" << e(k) << "</a></li>";
+        o << "</ul>\n";
+    }
     o << "<p>Every boot that counts of the experiments named <b>" << e(h.experiment) << "</b>"
       << (h.variant.empty() ? "" : ", variant <b>" + e(h.variant) + "</b>") << ", oldest first"
       << (h.truncated ? " (the newest " + std::to_string(h.limit) + ")" : "")

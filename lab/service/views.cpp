@@ -66,6 +66,11 @@ History history(store::Store& store, const HttpRequest& req) {
     }
     std::unordered_map<std::int64_t, std::int64_t> fn;
     if (!h.function.empty()) fn = store.function_history(h.function);
+    if (!h.function.empty() && fn.empty()) { // a name typed without its [module]: offer the keys
+        for (const auto& k : store.function_keys())
+            if (k.find(h.function) != std::string::npos && h.matching.size() < 30) h.matching.push_back(k);
+        h.function.clear();
+    }
     for (std::size_t i = rows.size(); i-- > 0;) {
         report::TrendPoint p = rows[i];
         if (metrics[i].first) h.boot_to_init.push_back({p.run_id, p.experiment_id, p.variant, *metrics[i].first});

@@ -26,6 +26,7 @@ struct History {
     std::string experiment, variant, function; // function: a span key; empty: the boot's metrics
     std::vector<std::string> experiment_names;  // every name, for the form
     std::vector<report::TrendPoint> boot_to_init, init_done, function_us;
+    std::vector<std::string> matching; // function given but never stored: the keys that contain it
     std::int64_t limit = 2000;
     bool truncated = false;
 };

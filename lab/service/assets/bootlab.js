@@ -3,7 +3,7 @@
 "use strict";
 (function () {
   const NS = "http://www.w3.org/2000/svg";
-  const LANE = 18, TOP = 22, LEFT = 70;
+  const LANE = 18, TOP = 40, LEFT = 70;
 
   function svg(name, attrs, parent) {
     const e = document.createElementNS(NS, name);
@@ -191,7 +191,7 @@
     });
     boot.marks.forEach(function (m) {
       const line = svg("line", { y1: TOP - 4, y2: height, class: "mark" }, root);
-      const text = svg("text", { y: TOP - 6, class: "mark" }, root);
+      const text = svg("text", { y: 24 + (d.marks.length % 2) * 10, class: "mark" }, root);
       text.textContent = m[0];
       svg("title", {}, line).textContent = m[0] + " at " + ms(m[1]) + (m[2] ? ": " + m[2] : "");
       d.marks.push({ t: m[1], line: line, text: text });
