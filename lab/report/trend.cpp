@@ -62,8 +62,8 @@ void chart(std::ostream& out, const std::string& title, const std::vector<std::i
             out << b;
         }
     }
-    std::snprintf(b, sizeof b, "<text x=\"%g\" y=\"%g\" fill=\"#555\">experiment (oldest first; highlighted: this one)</text>\n",
-                  left, H - 6);
+    std::snprintf(b, sizeof b, "<text x=\"%g\" y=\"%g\" fill=\"#555\">experiment (oldest first%s)</text>\n",
+                  left, H - 6, current ? "; highlighted: this one" : "");
     out << b;
     std::size_t c = 0;
     double legend_x = left + 360;

@@ -120,7 +120,7 @@ HttpResponse page_index(store::Store& store, const HttpRequest& req) {
     for (const char* s : {"ok", "timeout", "panic", "error", "cancelled"})
         o << "<option" << (f.status == s ? " selected" : "") << ">" << s << "</option>";
     o << "</select></label> ";
-    field("q", f.words, "words");
+    field("q", f.words, "any words");
     o << "<button>filter</button></form>\n";
     if (f.experiment.empty() && f.words.empty() && l.page == 1) {
         auto exps = store.experiments(10);
@@ -257,7 +257,7 @@ HttpResponse page_history(store::Store& store, const HttpRequest& req) {
       << (h.variant.empty() ? "" : ", variant <b>" + e(h.variant) + "</b>") << ", oldest first"
       << (h.truncated ? " (the newest " + std::to_string(h.limit) + ")" : "")
       << "; lines join each experiment's median. Click a point to open its boot.</p>\n";
-    if (!h.function.empty()) report::write_trend_chart(o, h.function + " (ms of the boot)", h.function_us, 0, "/runs/");
+    if (!h.function.empty()) report::write_trend_chart(o, h.function + ": its time in each boot", h.function_us, 0, "/runs/");
     report::write_trend_chart(o, "boot-to-init", h.boot_to_init, 0, "/runs/");
     report::write_trend_chart(o, "init-done", h.init_done, 0, "/runs/");
     if (h.boot_to_init.empty() && h.init_done.empty()) o << "<p>No boot of this experiment reached init.</p>\n";
