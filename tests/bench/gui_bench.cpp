@@ -15,6 +15,7 @@
 //
 //   gui_bench [--runs 10000] [--spans 5000] [--rounds 15]
 #include "demo_db.h"
+#include "history_db.h"
 #include "stats/stats.h"
 #include "compare_view.h"
 #include "history_view.h"
@@ -63,43 +64,6 @@ model::Boot big_boot(store::Store& store, std::int64_t run, std::size_t spans) {
         shift += end;
     }
     return boot;
-}
-
-// A short log in the kernel's format, with the numbers of boot i.
-std::string small_log(int i) {
-    const long base = 2'000'000 + (i * 7919) % 400'000; // boot-to-init 2.0-2.4 s
-    std::string log = "[    0.000000] Linux version 6.1.0-56-amd64 (bench)\n";
-    char line[200];
-    long t = 500'000;
-    for (int k = 0; k < 8; ++k) {
-        std::snprintf(line, sizeof line, "[%5ld.%06ld] calling  bench_init_%d+0x0/0x20 @ 1\n", t / 1000000, t % 1000000, k);
-        log += line;
-        t += 1000 + k * 10;
-        std::snprintf(line, sizeof line, "[%5ld.%06ld] initcall bench_init_%d+0x0/0x20 returned 0 after %d usecs\n",
-                      t / 1000000, t % 1000000, k, 1000 + k * 10);
-        log += line;
-    }
-    std::snprintf(line, sizeof line, "[%5ld.%06ld] Run /init as init process\n", base / 1000000, base % 1000000);
-    log += line;
-    const long done = base + 3'000'000;
-    std::snprintf(line, sizeof line, "[%5ld.%06ld] BOOTLAB: init-done\n", done / 1000000, done % 1000000);
-    return log + line;
-}
-
-void build_history_db(const std::filesystem::path& path, int runs) {
-    store::Store s(path);
-    std::int64_t experiment = 0;
-    for (int i = 0; i < runs; ++i) {
-        ingest::ImportOptions o;
-        if (i % 50) o.run.experiment_id = experiment;
-        o.run.experiment_name = "bench-" + std::to_string(i / 50 % 20);
-        o.run.variant = i % 2 ? "scan-sync" : "async";
-        o.run.repetition = i % 50 / 2 + 1;
-        experiment = ingest::import_text(s, small_log(i), "bench", o).experiment_id;
-        if (i % 1000 == 999) std::fprintf(stderr, "  history database: %d of %d runs\n", i + 1, runs);
-    }
-    s.db().exec("UPDATE run SET created = strftime('%Y-%m-%dT%H:%M:%SZ', 'now', '-' || ((" +
-                std::to_string(runs) + " - id) * 864) || ' seconds')");
 }
 
 } // namespace
@@ -171,7 +135,7 @@ int main(int argc, char** argv) {
                     ("bench-history-" + std::to_string(runs) + ".db");
     if (!std::filesystem::exists(db)) {
         std::fprintf(stderr, "building %s (once)\n", db.c_str());
-        build_history_db(db.string() + ".tmp", runs);
+        test::build_history_db(db.string() + ".tmp", runs);
         std::filesystem::rename(db.string() + ".tmp", db);
         std::filesystem::remove(db.string() + ".tmp-wal");
         std::filesystem::remove(db.string() + ".tmp-shm");
