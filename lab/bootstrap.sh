@@ -27,12 +27,17 @@ packages=(
   clang libclang-rt-14-dev                 # tests: libFuzzer targets (tests/fuzz)
   xvfb xauth fonts-dejavu-core             # tests: the GUI's screenshots under Xvfb
 )
+# Only for `test`: a browser for the service's pages, and wrk and nginx for its load benchmark.
+# Installed without starting any daemon: the benchmark runs its own nginx on loopback.
+test_packages=(chromium wrk nginx)
 
 say() { printf '\n== %s\n' "$*" >&2; }
 
-install_packages() {
+install_packages() { # install_packages [--no-daemons] PACKAGE...
+    local no_daemons=
+    [ "${1:-}" = --no-daemons ] && { no_daemons=1; shift; }
     local missing=()
-    for p in "${packages[@]}"; do
+    for p in "$@"; do
         dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -42,7 +47,17 @@ install_packages() {
     mkdir -p "$cache/apt/partial"
     local aptopt=(-o "Dir::Cache::Archives=$cache/apt/")
     export DEBIAN_FRONTEND=noninteractive
-    "${sudo[@]}" apt-get update -qq
+    [ -n "${apt_updated:-}" ] || "${sudo[@]}" apt-get update -qq
+    apt_updated=1
+    local policy=/usr/sbin/policy-rc.d
+    if [ -n "$no_daemons" ] && [ ! -e $policy ]; then # invoke-rc.d then starts nothing
+        printf '#!/bin/sh\nexit 101\n' | "${sudo[@]}" tee $policy >/dev/null
+        "${sudo[@]}" chmod 755 $policy
+        "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${aptopt[@]}" "${missing[@]}" || {
+            "${sudo[@]}" rm -f $policy; return 1; }
+        "${sudo[@]}" rm -f $policy
+        return 0
+    fi
     "${sudo[@]}" apt-get install -y -qq --no-install-recommends "${aptopt[@]}" "${missing[@]}"
 }
 
@@ -65,7 +80,8 @@ demo() {
 }
 
 mkdir -p "$cache"
-install_packages
+install_packages "${packages[@]}"
+if [ "$mode" = test ]; then install_packages --no-daemons "${test_packages[@]}"; fi
 build
 case $mode in
     demo) if [ $# -gt 0 ]; then shift; fi; demo "$@" ;;

@@ -37,7 +37,9 @@ std::int64_t common_experiment(store::Store& store, const RunSet& set) {
 StoredCheck check_stored(store::Store& store, const std::string& candidate, const std::string& baseline,
                          const GateOptions& options, bool allow_files) {
     RunSet c = select_runs(store, candidate);
-    Sides sides = choose_sides(store, std::move(c), baseline, false, allow_files);
+    // boot:/boot-kernel: baselines: the candidate's experiment booted both sides (an upload of
+    // `bootlab check --upload`); split_by_side says so if it did not
+    Sides sides = choose_sides(store, std::move(c), baseline, true, allow_files);
     StoredCheck out;
     out.experiment_id = common_experiment(store, sides.candidate);
     out.gate = run_gate(sides.baseline, sides.candidate, options);

@@ -296,6 +296,8 @@ int cmd_report(const Common& c, std::int64_t experiment, const std::string& out)
     return 0;
 }
 
+int check_on_service(store::Store& store, std::int64_t experiment_id, const CheckCommand& k);
+
 int cmd_check(const Common& c, const CheckCommand& k) try {
     store::Store store = open_store(c);
     check::RunSet candidate;
@@ -306,6 +308,7 @@ int cmd_check(const Common& c, const CheckCommand& k) try {
         candidate = check::select_runs_or_file(store, k.candidate);
     } else {
         if (k.experiment_file.empty()) throw Error("check: name an experiment file to boot, or --candidate RUNS");
+        if (!k.upload.empty() && !k.candidate.empty()) throw Error("check: --upload sends boots booted here: not with --candidate");
         runner::ExperimentSpec spec = load_spec(k.experiment_file, k.cmdline_append);
         // A baseline configuration is booted with the candidate, interleaved in one order.
         if (k.baseline.rfind("boot:", 0) == 0)
@@ -329,6 +332,11 @@ int cmd_check(const Common& c, const CheckCommand& k) try {
         if (failed_boots == boots) {
             std::cerr << "bootlab: REGRESSION: none of the " << boots << " boots reached init (see `bootlab runs`)\n";
             return 1;
+        }
+        if (!k.upload.empty()) { // the service judges, against the baseline it holds
+            std::cout << "\n";
+            const int code = check_on_service(store, experiment_id, k);
+            return failed_boots > 0 ? 1 : code;
         }
         candidate = check::experiment_runs(store, experiment_id);
         std::cout << "\n";
@@ -496,11 +504,35 @@ int cmd_serve(const Common& c, const ServeCommand& s) {
     return 0;
 }
 
+namespace {
+struct UploadMeta {
+    std::string experiment, variant, host, kernel, filename;
+    std::string experiment_id; // "": the upload makes a new experiment
+};
+// POST /api/runs: the service's answer ({"id", "experiment_id", "status", "url", ...}).
+nlohmann::json upload_log(const std::string& url, const std::string& token, std::string log, const UploadMeta& m) {
+    std::string q = "/api/runs?variant=" + service::percent_encode(m.variant);
+    for (auto [key, value] : {std::pair{"experiment", &m.experiment}, {"host", &m.host}, {"kernel", &m.kernel},
+                              {"filename", &m.filename}, {"experiment_id", &m.experiment_id}})
+        if (!value->empty()) q += std::string("&") + key + "=" + service::percent_encode(*value);
+    service::ClientResponse r = service::http_call("POST", url, q, token, "text/plain", std::move(log));
+    nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
+    if (r.status != 201 || !j.is_object() || !j.contains("id"))
+        throw Error(url + " answered " + std::to_string(r.status) + ": " +
+                    (j.is_object() && j.contains("error") ? j["error"].get<std::string>() : r.body.substr(0, 200)));
+    return j;
+}
+std::string without_slash(std::string url) {
+    if (!url.empty() && url.back() == '/') url.pop_back();
+    return url;
+}
+} // namespace
+
 int cmd_import_upload(const std::string& url, const std::string& token_file, const std::vector<std::string>& files,
                       const std::string& experiment, const std::string& variant, const std::string& host,
                       const std::string& kernel) {
     const std::string token = service::client_token(token_file);
-    std::string experiment_id;
+    UploadMeta m{experiment, variant, host, kernel, "", ""};
     int failures = 0;
     for (const std::string& file : files) {
         std::ifstream in(file, std::ios::binary);
@@ -510,27 +542,61 @@ int cmd_import_upload(const std::string& url, const std::string& token_file, con
             continue;
         }
         std::string log((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-        std::string q = "/api/runs?variant=" + service::percent_encode(variant.empty() ? std::filesystem::path(file).stem().string() : variant);
-        if (!experiment.empty()) q += "&experiment=" + service::percent_encode(experiment);
-        if (!host.empty()) q += "&host=" + service::percent_encode(host);
-        if (!kernel.empty()) q += "&kernel=" + service::percent_encode(kernel);
-        if (!experiment_id.empty()) q += "&experiment_id=" + experiment_id; // one experiment per command
-        q += "&filename=" + service::percent_encode(std::filesystem::path(file).filename().string());
-        service::ClientResponse r = service::http_call("POST", url, q, token, "text/plain", std::move(log));
-        nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
-        if (r.status != 201 || j.is_discarded()) {
-            error(file + ": " + url + " answered " + std::to_string(r.status) + ": " +
-                  (j.is_object() && j.contains("error") ? j["error"].get<std::string>() : r.body.substr(0, 200)));
+        m.variant = variant.empty() ? std::filesystem::path(file).stem().string() : variant;
+        m.filename = std::filesystem::path(file).filename().string();
+        try {
+            nlohmann::json j = upload_log(url, token, std::move(log), m);
+            m.experiment_id = std::to_string(j["experiment_id"].get<std::int64_t>()); // one experiment per command
+            std::cout << file << ": run " << j["id"].get<std::int64_t>() << " [" << j["status"].get<std::string>()
+                      << "]  " << without_slash(url) << j["url"].get<std::string>() << "\n";
+        } catch (const Error& e) {
+            error(file + ": " + e.what());
             ++failures;
-            continue;
         }
-        experiment_id = std::to_string(j["experiment_id"].get<std::int64_t>());
-        std::string base = url;
-        if (!base.empty() && base.back() == '/') base.pop_back();
-        std::cout << file << ": run " << j["id"].get<std::int64_t>() << " [" << j["status"].get<std::string>() << "]  "
-                  << base << j["url"].get<std::string>() << "\n";
     }
     return failures ? 1 : 0;
+}
+
+int check_on_service(store::Store& store, std::int64_t experiment_id, const CheckCommand& k) {
+    const std::string token = service::client_token(k.token_file);
+    UploadMeta m;
+    int uploaded = 0;
+    for (const auto& r : store.runs_of(experiment_id)) {
+        if (r.warmup) continue; // counts nowhere
+        std::string log;
+        store.read_log(r.id, [&](std::string_view chunk) { log.append(chunk); });
+        m.experiment = r.experiment;
+        m.variant = r.variant;
+        m.host = r.host;
+        m.kernel = r.kernel_series.empty() ? r.kernel_version : r.kernel_series;
+        m.filename = "run " + std::to_string(r.id) + " of " + runner::hostname();
+        nlohmann::json j = upload_log(k.upload, token, std::move(log), m);
+        m.experiment_id = std::to_string(j["experiment_id"].get<std::int64_t>());
+        ++uploaded;
+    }
+    std::cout << uploaded << " boots uploaded to " << without_slash(k.upload) << "/experiments/" << m.experiment_id << "\n";
+    nlohmann::json req = {{"candidate", "experiment:" + m.experiment_id}, {"baseline", k.baseline}, {"alpha", k.alpha}};
+    if (k.max_regression_set) req["max_regression"] = k.max_regression;
+    service::ClientResponse r = service::http_call("POST", k.upload, "/api/check", token, "application/json", req.dump());
+    nlohmann::json g = nlohmann::json::parse(r.body, nullptr, false);
+    if (r.status != 200 || !g.is_object() || !g.contains("exit_code"))
+        throw Error(k.upload + " /api/check answered " + std::to_string(r.status) + ": " +
+                    (g.is_object() && g.contains("error") ? g["error"].get<std::string>() : r.body.substr(0, 200)));
+    if (k.json) {
+        std::cout << json_dump(g, 2) << "\n";
+    } else {
+        std::cout << g["summary"].get<std::string>() << "\n";
+        for (const auto& x : g["metrics"])
+            std::cout << "  " << x["variant"].get<std::string>() << " " << x["metric"].get<std::string>() << ": "
+                      << x["verdict"].get<std::string>() << "\n";
+    }
+    if (g.contains("report")) std::cout << "report: " << without_slash(k.upload) << g["report"].get<std::string>() << "\n";
+    if (!k.junit.empty()) {
+        service::ClientResponse x = service::http_call("POST", k.upload, "/api/check?format=junit", token, "application/json", req.dump());
+        write_atomically(k.junit, [&](std::ostream& o) { o << x.body; });
+        std::cout << "junit: " << k.junit << "\n";
+    }
+    return g["exit_code"].get<int>();
 }
 
 } // namespace bootlab::cli

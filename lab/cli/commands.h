@@ -48,6 +48,8 @@ struct CheckCommand {
     int jobs = 1;
     std::string junit, report;
     bool json = false;           // the verdict as JSON (check::gate_json) instead of text
+    std::string upload;          // a service's URL: upload the boots there, and let it judge them
+    std::string token_file;      // the service's token (default $BOOTLAB_TOKEN, else the token file)
     std::string cmdline_append;
     std::vector<std::string> host_metrics; // host-clock intervals judged too (firmware, kernel, ...)
     HostOptions hosts;

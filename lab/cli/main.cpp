@@ -79,6 +79,10 @@ int main(int argc, char** argv) {
     chk->add_option("--jobs,-j", kc.jobs, "boots at a time (default 1)")->check(CLI::Range(1, 64));
     chk->add_option("--junit", kc.junit, "write JUnit XML here");
     chk->add_flag("--json", kc.json, "print the verdict as JSON");
+    chk->add_option("--upload", kc.upload, "upload the boots to a bootlab service (http://HOST:PORT) and let it "
+                                           "judge them against the baseline it holds (--baseline: its selector)");
+    chk->add_option("--token-file", kc.token_file, "the service's token (default: $BOOTLAB_TOKEN, else "
+                                                   "~/.config/bootlab/service-token)");
     chk->add_option("--report", kc.report, "write the HTML report here");
     chk->add_option("--cmdline-append", kc.cmdline_append, "extra kernel arguments for every boot");
     std::vector<std::string> interval_names;

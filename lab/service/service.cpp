@@ -24,6 +24,25 @@ Service::Service(ServiceOptions options)
 namespace {
 constexpr std::size_t kCacheBytes = 64u << 20;
 
+// What a run's pages are computed from: a stored run changes only when it is reparsed (or
+// replaced under its id), which changes one of these.
+std::string run_stamp(store::Store& store, std::int64_t id) {
+    const store::RunInfo r = store.require_run(id);
+    return std::to_string(r.parser_version) + "/" + std::to_string(r.lines_total) + "/" + std::to_string(r.log_bytes) +
+           "/" + r.created + "/" + model::to_string(r.status) + "/" +
+           std::to_string(r.metrics.sync_count + r.metrics.async_count);
+}
+// What a history is computed from: every run's id and metrics (one pass over the run table,
+// a millisecond on 10,000 runs, against tens to draw the charts).
+std::string history_stamp(store::Store& store) {
+    store::Stmt s(store.db(), "SELECT count(*), max(id), total(boot_to_init_us), total(init_done_us), total(status = 'ok'), "
+                              "total(warmup) FROM run");
+    s.step();
+    std::string stamp;
+    for (int c = 0; c < 6; ++c) stamp += s.text(c) + "/";
+    return stamp;
+}
+
 std::string bearer(const HttpRequest& req) {
     const std::string h = req.header("authorization");
     return h.rfind("Bearer ", 0) == 0 ? h.substr(7) : std::string();
@@ -114,47 +133,47 @@ HttpResponse Service::get(const HttpRequest& req) {
     if (p.empty()) return page_index(*store, req);
     const std::int64_t id = p.size() >= 2 ? parse_id(p[1]) : 0;
     if (p[0] == "runs" && id) {
-        if (p.size() == 2) return run_page(*store, id, req);
+        if (p.size() == 2 && req.query.empty())
+            return cached(req.path, run_stamp(*store, id), [&] { return page_run(*store, id, req); });
+        if (p.size() == 2) return page_run(*store, id, req);
         if (p.size() == 3) return run_download(*store, id, p[2]);
     }
     if (p[0] == "experiments" && id && p.size() == 2) return page_experiment(*store, id);
-    if (p.size() == 1 && p[0] == "history") return page_history(*store, req);
+    if (p.size() == 1 && p[0] == "history")
+        return cached(req.target, history_stamp(*store), [&] { return page_history(*store, req); });
     if (p.size() == 1 && p[0] == "compare") return page_compare(*store, req);
     if (p[0] == "api" && p.size() >= 2) {
         const std::int64_t aid = p.size() == 3 ? parse_id(p[2]) : 0;
         if (p[1] == "runs" && p.size() == 2) return api_runs(*store, req);
-        if (p[1] == "runs" && aid) return api_run(*store, aid);
+        if (p[1] == "runs" && aid) return cached(req.path, run_stamp(*store, aid), [&] { return api_run(*store, aid); });
         if (p[1] == "experiments" && p.size() == 2) return api_experiments(*store);
         if (p[1] == "experiments" && aid) return api_experiment(*store, aid);
-        if (p[1] == "history" && p.size() == 2) return api_history(*store, req);
+        if (p[1] == "history" && p.size() == 2)
+            return cached(req.target, history_stamp(*store), [&] { return api_history(*store, req); });
         if (p[1] == "compare" && p.size() == 2) return api_compare(*store, req);
         if (p[1] == "functions" && p.size() == 2) return api_functions(*store);
     }
     return failure(req, 404, req.path + ": no such page");
 }
 
-HttpResponse Service::run_page(store::Store& store, std::int64_t id, const HttpRequest& req) {
-    if (!req.query.empty()) return page_run(store, id, req);
-    const store::RunInfo r = store.require_run(id);
-    // what changes when a run is reparsed (or replaced under the same id)
-    const std::string stamp = std::to_string(r.parser_version) + "/" + std::to_string(r.lines_total) + "/" +
-                              std::to_string(r.log_bytes) + "/" + r.created + "/" + model::to_string(r.status) + "/" +
-                              std::to_string(r.metrics.sync_count + r.metrics.async_count);
+
+HttpResponse Service::cached(const std::string& key, const std::string& stamp, const std::function<HttpResponse()>& render) {
     {
         std::lock_guard<std::mutex> lock(cache_mu_);
-        auto it = run_pages_.find(id);
-        if (it != run_pages_.end() && it->second.stamp == stamp) return {200, "text/html; charset=utf-8", it->second.body, {}};
+        auto it = cache_.find(key);
+        if (it != cache_.end() && it->second.stamp == stamp) return it->second.response;
     }
-    HttpResponse page = page_run(store, id, req);
+    HttpResponse r = render();
+    if (r.status != 200) return r;
     std::lock_guard<std::mutex> lock(cache_mu_);
-    if (cached_bytes_ + page.body.size() > kCacheBytes) { // full: start over (simple, and bounded)
-        run_pages_.clear();
+    if (cached_bytes_ + r.body.size() > kCacheBytes) { // full: start over (simple, and bounded)
+        cache_.clear();
         cached_bytes_ = 0;
     }
-    auto& slot = run_pages_[id];
-    cached_bytes_ += page.body.size() - slot.body.size();
-    slot = {stamp, page.body};
-    return page;
+    auto& slot = cache_[key];
+    cached_bytes_ += r.body.size() - slot.response.body.size();
+    slot = {stamp, r};
+    return r;
 }
 
 HttpResponse Service::upload(const HttpRequest& req) {

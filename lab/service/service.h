@@ -12,6 +12,7 @@
 #include "service/workers.h"
 
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
 
@@ -35,17 +36,19 @@ public:
 private:
     HttpResponse get(const HttpRequest& req);
     HttpResponse upload(const HttpRequest& req);
-    HttpResponse run_page(store::Store& store, std::int64_t id, const HttpRequest& req);
+    // The answer for `key`, rendered once and kept while `stamp` (what it was computed from)
+    // stays the same.
+    HttpResponse cached(const std::string& key, const std::string& stamp, const std::function<HttpResponse()>& render);
 
     ServiceOptions options_;
     Writer writer_; // first: creates and migrates the database the readers open
     ReaderPool readers_;
-    // Run pages, rendered once: a stored run changes only when reparsed, which its stamp tells.
-    struct CachedPage {
-        std::string stamp, body;
+    struct Cached {
+        std::string stamp;
+        HttpResponse response;
     };
     std::mutex cache_mu_;
-    std::map<std::int64_t, CachedPage> run_pages_;
+    std::map<std::string, Cached> cache_;
     std::size_t cached_bytes_ = 0;
 };
 

@@ -459,28 +459,39 @@ std::vector<RunInfo> Store::runs() {
 }
 
 Store::RunPage Store::runs_page(const RunFilter& f, std::int64_t offset, std::int64_t limit) {
-    // Every condition is always there, true when its parameter is empty: one statement text
-    // for every filter, and every value bound, never spliced in.
-    constexpr std::string_view where = R"( WHERE (?1 = '' OR e.name = ?1) AND (?2 = '' OR r.variant = ?2)
-        AND (?3 = '' OR k.version = ?3 OR k.series = ?3) AND (?4 = '' OR r.host = ?4)
-        AND (?5 = '' OR r.status = ?5)
-        AND (?6 = '' OR instr(lower(e.name || ' ' || r.variant || ' ' || ifnull(k.version, '') || ' ' ||
-             ifnull(k.series, '') || ' ' || ifnull(r.host, '') || ' ' || ifnull(r.source, '') || ' ' ||
-             ifnull(r.error, '')), lower(?6)) > 0) AND (?7 = 0 OR r.experiment_id = ?7))";
+    // Only the conditions of the fields given, each a fixed text with its value bound, never
+    // spliced in: without a filter the count is SQLite's count of the table, not a scan.
+    std::string where;
+    std::vector<const std::string*> values;
+    auto cond = [&](const std::string& value, std::string_view sql) { // '$' in sql: this value
+        if (value.empty()) return;
+        values.push_back(&value);
+        where += where.empty() ? " WHERE " : " AND ";
+        for (char c : sql) where += c == '$' ? "?" + std::to_string(values.size()) : std::string(1, c);
+    };
+    cond(f.experiment, "e.name = $");
+    cond(f.variant, "r.variant = $");
+    cond(f.kernel, "(k.version = $ OR k.series = $)");
+    cond(f.host, "r.host = $");
+    cond(f.status, "r.status = $");
+    cond(f.words, "instr(lower(e.name || ' ' || r.variant || ' ' || ifnull(k.version, '') || ' ' || ifnull(k.series, '') "
+                  "|| ' ' || ifnull(r.host, '') || ' ' || ifnull(r.source, '') || ' ' || ifnull(r.error, '')), lower($)) > 0");
+    const std::string experiment_id = f.experiment_id ? std::to_string(f.experiment_id) : "";
+    cond(experiment_id, "r.experiment_id = $");
+    const std::string& sql_where = where;
     auto bind = [&](Stmt& s) {
-        int i = 1;
-        for (const std::string* v : {&f.experiment, &f.variant, &f.kernel, &f.host, &f.status, &f.words})
-            s.bind(i++, *v);
-        s.bind(i, f.experiment_id);
+        for (std::size_t i = 0; i < values.size(); ++i) s.bind(static_cast<int>(i + 1), *values[i]);
     };
     RunPage page;
-    std::string from(kRunColumns);
-    Stmt count(db_, "SELECT count(*) " + from.substr(from.find("FROM")) + std::string(where));
+    const std::string from(kRunColumns.substr(kRunColumns.find("FROM")));
+    Stmt count(db_, where.empty() ? std::string("SELECT count(*) FROM run") : "SELECT count(*) " + from + sql_where);
     bind(count);
     if (count.step()) page.total = count.int64(0);
-    Stmt s(db_, "SELECT " + from + std::string(where) + " ORDER BY r.id DESC LIMIT ?8 OFFSET ?9");
+    const int lim = static_cast<int>(values.size()) + 1;
+    Stmt s(db_, "SELECT " + std::string(kRunColumns) + sql_where + " ORDER BY r.id DESC LIMIT ?" +
+                    std::to_string(lim) + " OFFSET ?" + std::to_string(lim + 1));
     bind(s);
-    s.bind(8, limit).bind(9, offset);
+    s.bind(lim, limit).bind(lim + 1, offset);
     while (s.step()) page.runs.push_back(read_run_row(s));
     return page;
 }
