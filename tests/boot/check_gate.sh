@@ -36,6 +36,25 @@ top_span() { grep -A1 "spans that grew most" <<<"$out" | grep -Eq "\+(9[0-9][0-9
 check "injected delay: it is the span that grew most, by about a second" top_span
 check "JUnit: the failure is there" test "$(xmllint --xpath 'count(//failure)' "$work/slow.xml")" -ge 1
 
+# 2b. the same check through a service: the baseline's boots uploaded there; the candidate's
+# (reused, not booted again) uploaded by `check --upload`, and judged by the service
+"$BOOTLAB" serve --db "$work/svc.db" --listen 127.0.0.1:0 --token-file "$work/svc.token" >"$work/svc.out" 2>&1 &
+svc=$!
+for _ in $(seq 100); do grep -q serving "$work/svc.out" && break; sleep 0.1; done
+url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/svc.out")
+export BOOTLAB_TOKEN=$(cat "$work/svc.token")
+for r in ${a//,/ }; do "$BOOTLAB" log "$r" --db "$db" >"$work/a-$r.log"; done
+expect 0 "/runs/" -- import --upload "$url" --experiment baseline --variant a "$work"/a-*.log
+out=$("$BOOTLAB" check "$data/experiments/gate-slower.toml" --reuse --upload "$url" --baseline experiment:baseline \
+      --alpha 0.02 --db "$db" --cmdline-append "$tagarg" 2>&1); rc=$?
+echo "$out" | tail -5
+check "through the service: exit 1" test "$rc" -eq 1
+check "... the service's verdict: REGRESSION" grep -q "REGRESSION" <<<"$out"
+check "... 6 boots uploaded, none booted again" bash -c "grep -q '^6 boots uploaded' <<<'$out' && test \$(sqlite3 '$db' \"SELECT count(*) FROM run WHERE variant = 'slower'\") -eq 6"
+check "... the service holds them" test "$(curl -s "$url/api/runs?variant=slower" | jq .total)" -eq 6
+kill "$svc"
+unset BOOTLAB_TOKEN
+
 # 3. a kernel that no longer boots is a regression, whatever the timings say
 expect 1 "REGRESSION: none of the 2 boots reached init" -- check "$data/experiments/gate-slower.toml" --repetitions 2 \
     --baseline "$work/base.json" --db "$db" --cmdline-append "$tagarg rdinit=/nonexistent"
