@@ -147,4 +147,22 @@ wait "${uploads[@]}"
 same "40 reads during 6 uploads: all 200" "$bad" 0
 same "6 uploads stored" "$(curl -s "$url/api/runs?experiment=load" | jq .total)" 6
 check "the server is still up" kill -0 "$pid"
+
+# --- the server killed (SIGKILL) while uploads are being stored: the database stays whole, and
+# every run in it is complete; a restarted server serves it
+for k in 1 2 3 4 5 6 7 8; do curl -s "${auth[@]}" --data-binary @"$log" "$url/api/runs?experiment=killed" -o /dev/null & done
+sleep 0.05 # some stored, some not
+kill -9 "$pid"
+wait "$pid" 2>/dev/null
+sleep 0.5
+same "after SIGKILL: integrity" "$(sqlite3 "$db" 'PRAGMA integrity_check')" ok
+stored=$(sqlite3 "$db" "SELECT count(*) FROM run r JOIN experiment e ON e.id = r.experiment_id WHERE e.name = 'killed'")
+complete=$(sqlite3 "$db" "SELECT count(*) FROM run r JOIN experiment e ON e.id = r.experiment_id WHERE e.name = 'killed'
+                          AND (SELECT count(*) FROM span s WHERE s.run_id = r.id) = $want")
+same "after SIGKILL: each of the $stored stored uploads has all its $want spans" "$complete" "$stored"
+"$BOOTLAB" serve --db "$db" --listen 127.0.0.1:0 --token-file "$work/load.token" >"$work/again.out" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do grep -q serving "$work/again.out" && break; sleep 0.1; done
+url=$(grep -o 'http://127.0.0.1:[0-9]*' "$work/again.out")
+same "restarted on the same database: it serves the runs" "$(curl -s "$url/api/runs?experiment=load" | jq .total)" 6
 finish
