@@ -8,6 +8,7 @@
 #include "check/run_set.h"
 #include "ingest/ingest.h"
 #include "kernel/source_build.h"
+#include "report/critical_path.h"
 #include "report/export.h"
 #include "report/html.h"
 #include "report/summary.h"
@@ -119,6 +120,17 @@ int cmd_show(const Common& c, std::int64_t run, bool json, std::size_t limit) {
     return 0;
 }
 
+int cmd_critical_path(const Common& c, std::int64_t run, bool json) {
+    store::Store store = open_store(c, store::Store::Access::Read);
+    store.require_run(run);
+    const model::Boot boot = store.load_boot(run);
+    const model::CriticalPath path = model::critical_path(boot);
+    if (json)
+        std::cout << json_dump(report::critical_path_json(path), 2) << "\n";
+    else
+        report::print_critical_path(std::cout, path);
+    return 0;
+}
 
 int cmd_export(const Common& c, const ExportCommand& e) {
     store::Store store = open_store(c, store::Store::Access::Read);

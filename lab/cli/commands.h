@@ -15,6 +15,7 @@ int cmd_import(const Common& c, const std::vector<std::string>& files, const std
                const std::string& variant);
 int cmd_runs(const Common& c, bool json);
 int cmd_show(const Common& c, std::int64_t run, bool json, std::size_t limit);
+int cmd_critical_path(const Common& c, std::int64_t run, bool json); // show --critical-path
 struct ExportCommand {
     std::vector<std::int64_t> runs;
     std::string select;    // run selector (experiment:NAME, ...) for --format runs

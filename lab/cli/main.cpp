@@ -50,6 +50,8 @@ int main(int argc, char** argv) {
     show->add_flag("--json", json, "machine-readable output");
     show->add_option("--limit", limit, "spans to list (default 30)");
     show->add_flag("--all", all, "list every span");
+    bool critical = false;
+    show->add_flag("--critical-path", critical, "the chain of spans and waits that decided when init ran");
 
     ExportCommand ec;
     auto* exp = app.add_subcommand("export", "write a run as a Perfetto trace, CSV or SVG, or runs as a run set");
@@ -155,6 +157,7 @@ int main(int argc, char** argv) {
         if (*serve) return cmd_serve(common, sc);
         if (*runs) return cmd_runs(common, json);
         if (*run) return cmd_run(common, rc);
+        if (*show && critical) return cmd_critical_path(common, run_id, json);
         if (*show) return cmd_show(common, run_id, json, all ? 0 : limit);
         if (*exp) return cmd_export(common, ec);
         if (*rep) return cmd_report(common, experiment_id, report_out);

@@ -2,6 +2,7 @@
 
 #include "common/escape.h"
 #include "report/trend.h"
+#include "report/critical_path.h"
 #include "report/export.h"
 #include "report/format.h"
 
@@ -158,11 +159,13 @@ void write_experiment_html(std::ostream& out, store::Store& store, const Experim
         if (!v.representative_run) continue;
         store::RunInfo info = store.require_run(v.representative_run);
         std::ostringstream svg;
-        write_svg(svg, info, store.load_boot(v.representative_run));
+        const model::Boot boot = store.load_boot(v.representative_run);
+        write_svg(svg, info, boot);
         std::string text = svg.str();
         text = text.substr(text.find("<svg")); // inline: no XML declaration
         out << "<h3>" << e(v.variant) << " (run " << v.representative_run << ")</h3>\n"
-            << text << "\n";
+            << text << "\n<h4>Critical path</h4>\n";
+        write_critical_path_html(out, model::critical_path(boot));
     }
 
     out << "<h2>Runs</h2><table><tr><th>run</th><th>variant</th><th>rep</th><th>status</th>"

@@ -2,6 +2,7 @@
 
 #include "check/check_stored.h"
 #include "common/error.h"
+#include "report/critical_path.h"
 #include "report/json.h"
 #include "report/summary.h"
 #include "service/views.h"
@@ -26,6 +27,12 @@ HttpResponse api_runs(store::Store& store, const HttpRequest& req) {
 HttpResponse api_run(store::Store& store, std::int64_t id) {
     const store::RunInfo r = store.require_run(id);
     return json_response(report::show_json(r, store.load_boot(id), 0));
+}
+
+HttpResponse api_critical_path(store::Store& store, std::int64_t id) {
+    store.require_run(id);
+    const model::Boot boot = store.load_boot(id);
+    return json_response(report::critical_path_json(model::critical_path(boot)));
 }
 
 HttpResponse api_experiments(store::Store& store) {

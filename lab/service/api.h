@@ -12,6 +12,7 @@ HttpResponse json_response(const nlohmann::json& j, int status = 200);
 
 HttpResponse api_runs(store::Store& store, const HttpRequest& req);        // GET /api/runs?filters&page=
 HttpResponse api_run(store::Store& store, std::int64_t id);                // GET /api/runs/ID
+HttpResponse api_critical_path(store::Store& store, std::int64_t id);      // GET /api/runs/ID/critical-path
 HttpResponse api_experiments(store::Store& store);                         // GET /api/experiments
 HttpResponse api_experiment(store::Store& store, std::int64_t id);         // GET /api/experiments/ID
 HttpResponse api_history(store::Store& store, const HttpRequest& req);     // GET /api/history?...

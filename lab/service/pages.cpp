@@ -1,6 +1,7 @@
 #include "service/pages.h"
 
 #include "common/escape.h"
+#include "report/critical_path.h"
 #include "report/export.h"
 #include "report/format.h"
 #include "report/html.h"
@@ -52,7 +53,8 @@ std::string query_with(const std::map<std::string, std::string>& q, const std::s
 
 // Boot data for the timeline script, as JSON inside <script type="application/json">: not
 // executed, and "<" written as \u003c so that no log text can end the element.
-std::string boot_data(const std::string& id, const store::RunInfo& run, const model::Boot& boot) {
+std::string boot_data(const std::string& id, const store::RunInfo& run, const model::Boot& boot,
+                      const model::CriticalPath* critical = nullptr) {
     using nlohmann::json;
     json spans = json::array();
     for (const auto& s : boot.spans)
@@ -63,7 +65,12 @@ std::string boot_data(const std::string& id, const store::RunInfo& run, const mo
     json marks = json::array();
     for (const auto& m : boot.markers)
         if (m.time) marks.push_back({m.name, *m.time, m.detail});
+    json on_path = json::array(); // the spans of the critical path: drawn outlined
+    if (critical)
+        for (const auto& l : critical->links)
+            if (l.span) on_path.push_back(l.span->seq);
     json d = {{"run", run.id}, {"label", run.variant}, {"spans", spans}, {"waits", waits}, {"marks", marks},
+              {"critical", on_path},
               {"end", run.metrics.init_done.value_or(run.metrics.boot_to_init.value_or(0))}};
     std::string text = d.dump(-1, ' ', false, json::error_handler_t::replace);
     std::string safe;
@@ -169,8 +176,11 @@ HttpResponse page_run(store::Store& store, std::int64_t id, const HttpRequest& r
       << "/timeline.svg\">SVG</a> &middot; <a href=\"/history?experiment=" << e(percent_encode(r.experiment))
       << "&amp;variant=" << e(percent_encode(r.variant)) << "\">history of this variant</a> &middot; <a href=\"/api/runs/"
       << id << "\">JSON</a></p>\n";
-    o << "<h2>Timeline</h2>\n" << boot_data("boot-a", r, boot)
+    const model::CriticalPath critical = model::critical_path(boot);
+    o << "<h2>Timeline</h2>\n" << boot_data("boot-a", r, boot, &critical)
       << timeline_block({{"boot-a", "pid lanes; async cookies as #N; hatched: pid waiting on async work"}});
+    o << "<h2>Critical path</h2>\n";
+    report::write_critical_path_html(o, critical);
     const bool all = req.param("all") == "1";
     const auto spans = report::spans_by_duration(boot);
     o << "<h2>Blame</h2>\n<table class=\"blame\"><tr><th>function</th><th>module</th><th>kind</th><th>cookie</th>"

@@ -143,9 +143,11 @@ HttpResponse Service::get(const HttpRequest& req) {
         return cached(req.target, history_stamp(*store), [&] { return page_history(*store, req); });
     if (p.size() == 1 && p[0] == "compare") return page_compare(*store, req);
     if (p[0] == "api" && p.size() >= 2) {
-        const std::int64_t aid = p.size() == 3 ? parse_id(p[2]) : 0;
+        std::int64_t aid = p.size() == 3 ? parse_id(p[2]) : 0;
         if (p[1] == "runs" && p.size() == 2) return api_runs(*store, req);
         if (p[1] == "runs" && aid) return cached(req.path, run_stamp(*store, aid), [&] { return api_run(*store, aid); });
+        if (p[1] == "runs" && p.size() == 4 && p[3] == "critical-path" && (aid = parse_id(p[2])))
+            return api_critical_path(*store, aid);
         if (p[1] == "experiments" && p.size() == 2) return api_experiments(*store);
         if (p[1] == "experiments" && aid) return api_experiment(*store, aid);
         if (p[1] == "history" && p.size() == 2)

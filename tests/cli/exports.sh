@@ -19,4 +19,11 @@ check "CSV has one row per initcall line ($rows = $want)" test "$rows" -eq "$wan
 check "show --json parses (python3 -m json.tool or jq)" sh -c "command -v jq >/dev/null && jq -e . '$work/show.json' >/dev/null || python3 -m json.tool '$work/show.json' >/dev/null"
 check "show --json lists every span" sh -c "test \$(grep -c '\"seq\":' '$work/show.json') -eq $want"
 expect 0 "/dev/stdout" -- export 1 --format csv -o /dev/stdout --db "$db"
+# the critical path of a boot whose answer is known (tests/data/README.md)
+expect 0 "run 2" -- import "$data/critical-path.log" --db "$db"
+expect 0 "slow_async (async #1), pid 1 waited 0.400100 s for it" -- show 2 --critical-path --db "$db"
+check "critical path: c_init is not on it" bash -c "! grep -q c_init '$work/last.out'"
+check "critical path: to run-init at 1.05 s, 5 rows" bash -c "grep -q 'critical path to run-init at 1.050000 s' '$work/last.out' && test \$(grep -c ' s  *[0-9.]* s ' '$work/last.out') -eq 5"
+"$BOOTLAB" show 2 --critical-path --json --db "$db" >"$work/cp.json"
+check "critical path --json: shares add up to 1" bash -c "jq -e '[.rows[].share] | add | . > 0.999999 and . < 1.000001' '$work/cp.json' >/dev/null"
 finish

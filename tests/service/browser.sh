@@ -10,9 +10,9 @@ browser() { # browser URL: the DOM after the page's scripts ran
     timeout 90 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$work/chromium" \
         --virtual-time-budget=5000 --window-size=1400,1000 --dump-dom "$1" 2>/dev/null
 }
-shot() { # shot NAME URL
+shot() { # shot NAME URL [WIDTH,HEIGHT]
     timeout 90 chromium --headless --no-sandbox --disable-gpu --user-data-dir="$work/chromium" \
-        --virtual-time-budget=5000 --window-size=1400,1000 --screenshot="$shots/$1.png" "$2" >/dev/null 2>&1
+        --virtual-time-budget=5000 --window-size="${3:-1400,1000}" --screenshot="$shots/$1.png" "$2" >/dev/null 2>&1
     check "screenshot $1.png" test -s "$shots/$1.png"
 }
 start_service web
@@ -53,6 +53,15 @@ for word in ahci sd_probe usb; do
     same "... as many as the log's calling lines name" "$got" "$(grep -aE '^\[ *[0-9]+\.[0-9]+\] calling  ' "$async" | grep -ci "$word")"
 done
 
+# the critical path of a boot whose answer is known (tests/data/critical-path.log): outlined in
+# the timeline, listed in the table, and the same through the API
+c=$(curl -s "${auth[@]}" --data-binary @"$data/critical-path.log" "$url/api/runs?experiment=cp&variant=hand" | jq .id)
+dom=$(browser "$url/runs/$c")
+same "critical path: a_init, b_init and slow_async outlined, c_init not" "$(grep -o 'class="span [a-z ]*critical"' <<<"$dom" | wc -l)" 3
+check "... the table names the wait" grep -qF "slow_async (async #1), pid 1 waited 0.400100 s for it" <<<"$dom"
+same "... the API's links" "$(curl -s "$url/api/runs/$c/critical-path" | jq -c '[.links[] | [.kind, .pid, .start_us, .end_us, .function]]')" \
+     '[["gap",1,0,100000,null],["span",1,100000,200000,"a_init"],["span",1,200000,300000,"b_init"],["span",10,300000,1000000,"slow_async"],["gap",1,1000000,1050000,null]]'
+
 # the compare page: both boots, on one scale
 dom=$(browser "$url/compare?a=$a&b=$b")
 same "compare: two timelines" "$(grep -o 'class="timeline"' <<<"$dom" | wc -l)" 2
@@ -66,6 +75,7 @@ check "history: a point per boot, linked" grep -q "href=\"/runs/$b\"" <<<"$(brow
 
 shot 1-index "$url/"
 shot 2-run "$url/runs/$a"
+shot 2b-run-critical-path "$url/runs/$a" 1400,2200
 shot 3-run-span "$url/runs/$a#span=$seq"
 shot 4-run-search "$url/runs/$a#q=ahci"
 shot 5-compare "$url/compare?a=$a&b=$b"

@@ -22,13 +22,17 @@
     let end = d.end || 0;
     spans.forEach(function (s) { end = Math.max(end, s.start + (s.dur || 0)); });
     d.marks.forEach(function (m) { end = Math.max(end, m[1]); });
+    const critical = {};
+    (d.critical || []).forEach(function (seq) { critical[seq] = true; });
+    spans.forEach(function (s) { s.critical = !!critical[s.seq]; });
     return { run: d.run, spans: spans, waits: d.waits, marks: d.marks, end: end };
   }
 
   function tooltipText(s) {
     return s.fn + (s.module ? " [" + s.module + "]" : "") + "\n" +
       (s.cookie !== null ? "async cookie #" + s.cookie + ", " : "") + "pid " + s.pid + "\n" +
-      "start " + ms(s.start) + ", " + (s.dur === null ? "never returned" : "duration " + ms(s.dur));
+      "start " + ms(s.start) + ", " + (s.dur === null ? "never returned" : "duration " + ms(s.dur)) +
+      (s.critical ? "\non the critical path" : "");
   }
 
   // Every timeline of a page shares one view (t0..t1, us): the compare page's two boots stay aligned.
@@ -180,7 +184,8 @@
     });
     boot.spans.forEach(function (s, i) {
       const y = TOP + lanes.indexOf(s.pid) * LANE + 2;
-      const cls = "span " + (s.async ? "async" : "sync") + (s.dur === null ? " unfinished" : "");
+      const cls = "span " + (s.async ? "async" : "sync") + (s.dur === null ? " unfinished" : "") +
+        (s.critical ? " critical" : "");
       const el = svg("rect", { y: y, height: LANE - 4, class: cls, "data-i": i }, root);
       const bar = { el: el, span: i, start: s.start, end: s.start + (s.dur === null ? boot.end - s.start : s.dur) };
       if (s.cookie !== null) {
