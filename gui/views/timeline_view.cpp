@@ -1,5 +1,7 @@
 #include "timeline_view.h"
 
+#include "model/critical_path.h"
+
 #include "host_clock_bar.h"
 
 #include "report/export.h"
@@ -10,6 +12,7 @@
 #include <QFileDialog>
 #include <QHBoxLayout>
 #include <sstream>
+#include <QCheckBox>
 #include <QLabel>
 #include <QLineEdit>
 #include <QShortcut>
@@ -28,7 +31,11 @@ QString runTitle(const store::RunInfo& r) {
 
 TimelineWidget::Section timelineSection(const store::RunInfo& run, model::Boot boot) {
     TimelineLayout layout = layout_timeline(boot);
-    return {runTitle(run), std::move(boot), std::move(layout)};
+    TimelineWidget::Section s{runTitle(run), std::move(boot), std::move(layout), {}};
+    s.critical.assign(s.boot.spans.size(), 0);
+    for (const auto& l : model::critical_path(s.boot).links)
+        if (l.span) s.critical[static_cast<std::size_t>(l.span - s.boot.spans.data())] = 1;
+    return s;
 }
 
 QString timelineLegend() {
@@ -38,6 +45,7 @@ QString timelineLegend() {
     };
     return swatch("#4878b0", "sync initcall") + swatch("#e08a2c", "async cookie (#N)") +
            swatch("#bbbbbb", "async wait") + swatch("#c0392b", "never returned") +
+           "<span style='color:#6a1b9a'>&#9645; critical path</span>&nbsp;&nbsp; " +
            "<span style='color:#c0392b'>┆ boot-to-init</span>&nbsp;&nbsp; <span style='color:#2e8b57'>┆ init-done</span>";
 }
 
@@ -68,6 +76,12 @@ TimelineView::TimelineView(QWidget* parent) : QWidget(parent) {
     auto* bar = new QHBoxLayout;
     bar->addWidget(search_);
     bar->addWidget(matches_);
+    auto* critical = new QCheckBox(tr("Critical path"), this);
+    critical->setObjectName("criticalPath");
+    critical->setToolTip(tr("Outline the chain of spans that decided when the boot was done"));
+    critical->setChecked(timeline_->showsCriticalPath());
+    connect(critical, &QCheckBox::toggled, timeline_, &TimelineWidget::setShowCriticalPath);
+    bar->addWidget(critical);
     bar->addStretch();
     bar->addWidget(button("−", tr("Zoom out (-, wheel)"), [this] { timeline_->zoom(1 / 1.5); }));
     bar->addWidget(button("+", tr("Zoom in (+, wheel)"), [this] { timeline_->zoom(1.5); }));

@@ -25,7 +25,8 @@ constexpr int kRowH = 16;
 constexpr int kRightMargin = 12;
 
 const QColor kSync(0x48, 0x78, 0xb0), kAsync(0xe0, 0x8a, 0x2c), kWait(0x88, 0x88, 0x88),
-    kUnfinished(0xc0, 0x39, 0x2b), kBootToInit(0xc0, 0x39, 0x2b), kInitDone(0x2e, 0x8b, 0x57);
+    kUnfinished(0xc0, 0x39, 0x2b), kBootToInit(0xc0, 0x39, 0x2b), kInitDone(0x2e, 0x8b, 0x57),
+    kCritical(0x6a, 0x1b, 0x9a);
 
 // A "nice" step: 1, 2 or 5 times a power of ten, about `px` pixels apart.
 double tickStep(double us_per_px, double px) {
@@ -169,6 +170,19 @@ void TimelineWidget::setHighlight(const QString& text) {
     emit highlightChanged(matches_);
 }
 
+void TimelineWidget::setShowCriticalPath(bool on) {
+    critical_ = on;
+    update();
+}
+
+int TimelineWidget::criticalCount() const {
+    if (!critical_) return 0;
+    int n = 0;
+    for (const auto& s : sections_)
+        for (char c : s.critical) n += c != 0;
+    return n;
+}
+
 void TimelineWidget::paintEvent(QPaintEvent*) {
     QPainter p(this);
     p.fillRect(rect(), Qt::white);
@@ -240,6 +254,13 @@ void TimelineWidget::paintEvent(QPaintEvent*) {
             if (hit) {
                 p.setPen(QPen(Qt::black, 2));
                 p.drawRect(r.adjusted(-1, -1, 1, 1));
+            } else if (critical_ && !sec.critical.empty() && sec.critical[static_cast<std::size_t>(b.index)]) {
+                if (r.width() >= 4) { // outlined; a sliver gets a line under it instead (an outline would hide it)
+                    p.setPen(QPen(kCritical, 1.5));
+                    p.drawRect(r.adjusted(-0.5, -0.5, 0.5, 0.5));
+                } else {
+                    p.fillRect(QRectF(r.left(), r.bottom() + 0.5, r.width(), 2), kCritical);
+                }
             }
             if (r.width() < 14) continue;
             const model::Span& s = sec.boot.spans[static_cast<std::size_t>(b.index)];
@@ -350,6 +371,7 @@ QString TimelineWidget::describeAt(QPoint pos) const {
     t += "<br>duration " + (s.duration ? micros(*s.duration) : QString("never returned"));
     t += "<br>returned " + (s.ret ? QString::number(*s.ret) : QString("-"));
     t += "<br><i>log line " + QString::number(s.line) + "</i>";
+    if (!sec.critical.empty() && sec.critical[static_cast<std::size_t>(b.index)]) t += "<br><b>on the critical path</b>";
     return t;
 }
 

@@ -1,7 +1,7 @@
 #pragma once
 // One or more boots drawn on one time axis: a lane per pid, a row per nesting level. Sync
 // initcalls are blue, async cookies orange with their cookie number, waits hatched grey, spans
-// that never returned red. Wheel zooms around the cursor, dragging pans, F (or double-click on
+// that never returned red, the spans of the critical path outlined in red. Wheel zooms around the cursor, dragging pans, F (or double-click on
 // empty space) fits; hovering a bar tells everything known about it.
 #include "timeline_layout.h"
 
@@ -18,6 +18,7 @@ public:
         QString title;        // "run 12: default / async"
         model::Boot boot;
         TimelineLayout layout;
+        std::vector<char> critical; // per span of boot: on its critical path (model/critical_path.h)
     };
 
     explicit TimelineWidget(QWidget* parent = nullptr);
@@ -27,6 +28,10 @@ public:
     // Functions (or modules) containing `text` are outlined, the rest faded; "" clears.
     void setHighlight(const QString& text);
     int highlightCount() const { return matches_; }
+    // Outlines (in red) the spans of each boot's critical path.
+    void setShowCriticalPath(bool on);
+    bool showsCriticalPath() const { return critical_; }
+    int criticalCount() const; // spans outlined as on the critical path, over all sections
     // Zooms to the next highlighted span in time order (wrapping round); false if there is none.
     bool nextMatch();
 
@@ -83,6 +88,7 @@ private:
     int y0_ = 0;                   // vertical scroll, px
     QString highlight_;
     int matches_ = 0;
+    bool critical_ = true;
     std::vector<std::vector<char>> matched_; // per section, per bar: does the search match it
     QPoint drag_from_;
     double drag_t0_ = 0;

@@ -10,6 +10,7 @@
 #include "run_table_model.h"
 
 #include <QChart>
+#include <QCheckBox>
 #include <QChartView>
 #include <QMessageBox>
 #include <QMimeData>
@@ -79,6 +80,39 @@ private slots:
         QCOMPARE(changed.front().front().toInt(), by_hand);
         t.setHighlight("");
         QCOMPARE(t.highlightCount(), 0);
+    }
+
+    // tests/data/critical-path.log's path is known (tests/data/README.md): a_init, b_init and
+    // slow_async; the checkbox turns the outline off and on.
+    void theCriticalPathIsOutlined() {
+        store::Store own(dir.path / "critical.db"); // the other tests count the demo database's runs
+        const auto r = ingest::import_file(own, test::data("critical-path.log"), {});
+        gui::TimelineView view;
+        view.showRun(*own.run(r.run_id), own.load_boot(r.run_id));
+        const auto& sec = view.timeline()->sections().front();
+        QStringList on;
+        for (std::size_t i = 0; i < sec.critical.size(); ++i)
+            if (sec.critical[i]) on << QString::fromStdString(sec.boot.spans[i].function);
+        on.sort();
+        QCOMPARE(on, QStringList({"a_init", "b_init", "slow_async"}));
+        QCOMPARE(view.timeline()->criticalCount(), 3);
+        auto* box = view.findChild<QCheckBox*>("criticalPath");
+        QVERIFY(box && box->isChecked());
+        box->setChecked(false);
+        QCOMPARE(view.timeline()->criticalCount(), 0);
+        box->setChecked(true);
+        // the tooltip says so, of slow_async and not of c_init
+        const auto& bars = sec.layout.bars;
+        auto bar_of = [&](const char* f) {
+            return int(std::find_if(bars.begin(), bars.end(), [&](const gui::Bar& b) {
+                           return b.kind != gui::BarKind::Wait && sec.boot.spans[std::size_t(b.index)].function == f;
+                       }) - bars.begin());
+        };
+        view.resize(1200, 700);
+        view.timeline()->fit();
+        auto tip = [&](const char* f) { return view.timeline()->describeAt(view.timeline()->barRect(0, bar_of(f)).center().toPoint()); };
+        QVERIFY2(tip("slow_async").contains("on the critical path"), qPrintable(tip("slow_async")));
+        QVERIFY2(!tip("c_init").contains("on the critical path"), qPrintable(tip("c_init")));
     }
 
     void wheelZoomsAroundTheCursorAndFitShowsAll() {
