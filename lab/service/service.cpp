@@ -116,7 +116,12 @@ HttpResponse Service::handle(const HttpRequest& req) {
         }
         return get(req);
     } catch (const Error& e) {
-        return failure(req, http_status(e.kind()), e.what());
+        // the store's messages name its file: a client is told "the database", not the path
+        std::string message = e.what();
+        const std::string path = options_.db.string();
+        for (auto at = message.find(path); !path.empty() && at != std::string::npos; at = message.find(path))
+            message.replace(at, path.size(), "the database");
+        return failure(req, http_status(e.kind()), message);
     }
 }
 

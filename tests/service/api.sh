@@ -66,6 +66,7 @@ same "multipart without the log field: 400" "$(code "${auth[@]}" -F variant=x "$
 same "a truncated multipart body: 400" "$(code "${auth[@]}" -H 'Content-Type: multipart/form-data; boundary=XX' --data-binary $'--XX\r\nContent-Disposition: form-data; name="log"\r\n\r\nabc' "$url/api/runs")" 400
 same "a variant with a newline: 400" "$(code "${auth[@]}" --data-binary @"$log" "$url/api/runs?variant=a%0Ab")" 400
 same "no such run: 404" "$(code "$url/api/runs/999")" 404
+same "... saying so without the server's path" "$(curl -s "$url/api/runs/999" | jq -r .error)" "run 999: no such run in the database"
 same "no such page: 404" "$(code "$url/nothing/here")" 404
 same "DELETE: 405" "$(code -X DELETE "$url/api/runs/1")" 405
 same "a broken percent-encoding: 400" "$(code "$url/runs/%zz")" 400
