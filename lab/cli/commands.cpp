@@ -521,18 +521,23 @@ struct UploadMeta {
     std::string experiment, variant, host, kernel, filename;
     std::string experiment_id; // "": the upload makes a new experiment
 };
+// A service's JSON answer, when it has the status and key expected; else an Error with the
+// service's own {"error": ...} (or the start of what it sent).
+nlohmann::json service_answer(const service::ClientResponse& r, int status, const char* key, const std::string& what) {
+    nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
+    if (r.status != status || !j.is_object() || !j.contains(key))
+        throw Error(what + " " + std::to_string(r.status) + ": " +
+                    (j.is_object() && j.contains("error") ? j["error"].get<std::string>() : r.body.substr(0, 200)));
+    return j;
+}
 // POST /api/runs: the service's answer ({"id", "experiment_id", "status", "url", ...}).
 nlohmann::json upload_log(const std::string& url, const std::string& token, std::string log, const UploadMeta& m) {
     std::string q = "/api/runs?variant=" + service::percent_encode(m.variant);
     for (auto [key, value] : {std::pair{"experiment", &m.experiment}, {"host", &m.host}, {"kernel", &m.kernel},
                               {"filename", &m.filename}, {"experiment_id", &m.experiment_id}})
         if (!value->empty()) q += std::string("&") + key + "=" + service::percent_encode(*value);
-    service::ClientResponse r = service::http_call("POST", url, q, token, "text/plain", std::move(log));
-    nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
-    if (r.status != 201 || !j.is_object() || !j.contains("id"))
-        throw Error(url + " answered " + std::to_string(r.status) + ": " +
-                    (j.is_object() && j.contains("error") ? j["error"].get<std::string>() : r.body.substr(0, 200)));
-    return j;
+    return service_answer(service::http_call("POST", url, q, token, "text/plain", std::move(log)), 201, "id",
+                          url + " answered");
 }
 std::string without_slash(std::string url) {
     if (!url.empty() && url.back() == '/') url.pop_back();
@@ -589,11 +594,9 @@ int check_on_service(store::Store& store, std::int64_t experiment_id, const Chec
     std::cout << uploaded << " boots uploaded to " << without_slash(k.upload) << "/experiments/" << m.experiment_id << "\n";
     nlohmann::json req = {{"candidate", "experiment:" + m.experiment_id}, {"baseline", k.baseline}, {"alpha", k.alpha}};
     if (k.max_regression_set) req["max_regression"] = k.max_regression;
-    service::ClientResponse r = service::http_call("POST", k.upload, "/api/check", token, "application/json", req.dump());
-    nlohmann::json g = nlohmann::json::parse(r.body, nullptr, false);
-    if (r.status != 200 || !g.is_object() || !g.contains("exit_code"))
-        throw Error(k.upload + " /api/check answered " + std::to_string(r.status) + ": " +
-                    (g.is_object() && g.contains("error") ? g["error"].get<std::string>() : r.body.substr(0, 200)));
+    const nlohmann::json g = service_answer(
+        service::http_call("POST", k.upload, "/api/check", token, "application/json", req.dump()), 200, "exit_code",
+        k.upload + " /api/check answered");
     if (k.json) {
         std::cout << json_dump(g, 2) << "\n";
     } else {

@@ -2,7 +2,7 @@
 // The one exception type that reaches a user. Its message already says what was wrong and
 // where (file:line, run id, database path); front-ends print it as is. Its kind is what a
 // front-end needs to answer with: the CLI maps every kind to a non-zero exit, the service to an
-// HTTP status (service/http_status.h), so the words and the meaning are decided once, here.
+// HTTP status (service::http_status in service/http.h), so the words and the meaning are decided once, here.
 #include <stdexcept>
 #include <string>
 

@@ -10,7 +10,7 @@ namespace {
 
 std::string describe(const model::CriticalLink& l) {
     using K = model::CriticalLink::Kind;
-    if (l.kind == K::Gap) return "pid " + std::to_string(l.pid) + " outside any initcall" + (l.pid == 1 ? "" : "");
+    if (l.kind == K::Gap) return "pid " + std::to_string(l.pid) + " outside any initcall";
     if (l.kind == K::Wait) return "pid " + std::to_string(l.pid) + " waiting (async_waiting), for no span seen";
     const model::Span& s = *l.span;
     std::string w = s.key();

@@ -18,13 +18,20 @@ namespace {
 
 std::string e(std::string_view s) { return xml_escape(s); }
 
-// The frame of every page: the navigation, one stylesheet, one script (deferred).
+// The service's stylesheet and script (deferred): every page has them.
+constexpr const char* kAssets = "<link rel=\"stylesheet\" href=\"/static/bootlab.css\">\n"
+                                "<script src=\"/static/bootlab.js\" defer></script>";
+
+// The navigation bar: runs, history (of one experiment, where `history` says so), and `last`.
+std::string nav(const std::string& history = "/history", const std::string& last = "<a href=\"/compare\">compare</a>") {
+    return "<nav><a href=\"/\" class=\"brand\">bootlab</a> <a href=\"/\">runs</a> <a href=\"" + e(history) +
+           "\">history</a> " + last + "</nav>\n";
+}
+
+// The frame of every page: the navigation, the stylesheet and the script.
 std::string page(const std::string& title, const std::string& body) {
     std::string out = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>" + e(title) +
-                      " - bootlab</title>\n<link rel=\"stylesheet\" href=\"/static/bootlab.css\">\n"
-                      "<script src=\"/static/bootlab.js\" defer></script></head>\n<body>\n<nav><a href=\"/\" "
-                      "class=\"brand\">bootlab</a> <a href=\"/\">runs</a> <a href=\"/history\">history</a> "
-                      "<a href=\"/compare\">compare</a></nav>\n<main>\n";
+                      " - bootlab</title>\n" + kAssets + "</head>\n<body>\n" + nav() + "<main>\n";
     out += body;
     out += "</main>\n</body></html>\n";
     return out;
@@ -232,13 +239,11 @@ HttpResponse page_experiment(store::Store& store, std::int64_t id) {
     std::string doc = report.str();
     // The report is a whole document (`bootlab report` writes it to a file): give it the
     // service's navigation, and the script that reloads it while boots still arrive.
-    const std::string nav = "<nav><a href=\"/\" class=\"brand\">bootlab</a> <a href=\"/\">runs</a> <a href=\"/history?"
-                            "experiment=" + e(percent_encode(sum.name)) + "\">history</a> <a href=\"/api/experiments/" +
-                            std::to_string(id) + "\">JSON</a></nav>\n";
-    if (auto b = doc.find("<body>"); b != std::string::npos) doc.insert(b + 6, "\n" + nav);
+    const std::string links = nav("/history?experiment=" + percent_encode(sum.name),
+                                  "<a href=\"/api/experiments/" + std::to_string(id) + "\">JSON</a>");
+    if (auto b = doc.find("<body>"); b != std::string::npos) doc.insert(b + 6, "\n" + links);
     // (the service's stylesheet first: the report's own style wins where they differ)
-    const std::string live = "<link rel=\"stylesheet\" href=\"/static/bootlab.css\"><script src=\"/static/bootlab.js\" "
-                             "defer></script><meta name=\"bootlab-experiment\" content=\"" + std::to_string(id) +
+    const std::string live = std::string(kAssets) + "<meta name=\"bootlab-experiment\" content=\"" + std::to_string(id) +
                              "\"><meta name=\"bootlab-runs\" content=\"" + std::to_string(sum.runs.size()) + "\">";
     if (auto h = doc.find("<head>"); h != std::string::npos) doc.insert(h + 6, live);
     return html(std::move(doc));

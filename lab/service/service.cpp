@@ -96,7 +96,8 @@ std::optional<HttpResponse> Service::admit(const HttpRequest& req) {
         return r;
     }
     // writes only with the header: a cookie would let another site's form post here
-    const std::string given = write ? bearer(req) : (bearer(req).empty() ? cookie_token(req) : bearer(req));
+    std::string given = bearer(req);
+    if (given.empty() && !write) given = cookie_token(req);
     if (given.empty())
         return unauthorized(req, 401, std::string(write ? "writes" : "reads") +
                                           " need the service's token: Authorization: Bearer TOKEN");
