@@ -34,7 +34,9 @@ std::string described(const runner::BootFlags& f) {
 // provides is read from them
 std::string series_text(const runner::KernelRef& k) {
     std::string all;
-    for (const auto& patch : kernel::load_series(k.series).patches) {
+    kernel::Series series = kernel::load_series(k.series);
+    if (k.patches >= 0) series = kernel::first_patches(series, static_cast<std::size_t>(k.patches));
+    for (const auto& patch : series.patches) {
         std::ifstream in(patch);
         std::stringstream ss;
         ss << in.rdbuf();

@@ -388,7 +388,9 @@ int cmd_check(const Common& c, const CheckCommand& k) try {
 }
 
 int cmd_kernel_build(const std::string& series, int jobs, bool force) {
-    kernel::Series s = kernel::load_series(kernel::find_series(series));
+    const auto [dir, count] = kernel::split_patch_count(series);
+    kernel::Series s = kernel::load_series(kernel::find_series(dir));
+    if (count >= 0) s = kernel::first_patches(s, static_cast<std::size_t>(count));
     kernel::BuildOptions opt;
     opt.cancel = &g_cancel;
     std::signal(SIGINT, on_sigint);
@@ -405,6 +407,7 @@ int cmd_kernel_build(const std::string& series, int jobs, bool force) {
     }
     const auto entry = k.root.parent_path();
     std::cout << "series   " << s.name << " (" << s.patches.size() << " patches, " << s.dir.string() << ")\n"
+              << "tree     " << s.tree << "\n"
               << "release  " << k.release << "\n"
               << "source   " << k.package << "\n"
               << "image    " << k.image.string() << "\n"

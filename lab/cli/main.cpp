@@ -141,7 +141,7 @@ int main(int argc, char** argv) {
     auto* kernel = app.add_subcommand("kernel", "patched kernels from kernel-patches/");
     kernel->require_subcommand(1);
     auto* kbuild = kernel->add_subcommand("build", "build a patch series on Debian's linux-source-6.1 (cached)");
-    kbuild->add_option("series", series, "series directory or name, e.g. kernel-patches/async-lab")->required();
+    kbuild->add_option("series", series, "series directory or name, e.g. kernel-patches/async-lab; NAME@K: only its first K patches")->required();
     kbuild->add_option("--jobs,-j", kjobs, "make -j (default: all CPUs)")->check(CLI::Range(1, 256));
     kbuild->add_flag("--force", force, "build even if the cache has this build");
 

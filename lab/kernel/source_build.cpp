@@ -7,6 +7,8 @@
 #include "process/process.h"
 
 #include <algorithm>
+#include <optional>
+#include <set>
 #include <chrono>
 #include <fcntl.h>
 #include <fstream>
@@ -228,7 +230,16 @@ Kernel load_built(const fs::path& dir, const Series& s) {
 
 } // namespace
 
-Series load_series(const fs::path& dir) {
+namespace {
+constexpr int kMaxOnTopOf = 8; // a chain deeper than this is a loop
+
+Series load_series_at(const fs::path& dir, int depth);
+} // namespace
+
+Series load_series(const fs::path& dir) { return load_series_at(dir, 0); }
+
+namespace {
+Series load_series_at(const fs::path& dir, int depth) {
     Series s;
     s.dir = fs::absolute(dir).lexically_normal();
     if (s.dir.filename().empty()) s.dir = s.dir.parent_path();
@@ -240,6 +251,22 @@ Series load_series(const fs::path& dir) {
     const fs::path list = s.dir / "series";
     if (std::error_code ec; !fs::is_directory(s.dir, ec)) throw Error(dir.string() + ": no such patch series directory");
     if (!fs::exists(list)) throw Error(list.string() + ": missing (a series lists its patches, one per line)");
+    s.tree = s.name;
+    const fs::path on_top_of = s.dir / "on-top-of";
+    std::optional<Series> below;
+    if (fs::exists(on_top_of)) {
+        const std::string ref = trim(read_file(on_top_of));
+        if (depth >= kMaxOnTopOf) throw Error(on_top_of.string() + ":1: series on top of series more than " +
+                                              std::to_string(kMaxOnTopOf) + " deep (a loop?)");
+        try {
+            below = load_series_at(find_series(ref, s.dir), depth + 1);
+        } catch (const Error& e) {
+            throw Error(on_top_of.string() + ":1: " + e.what());
+        }
+        s.patches = below->patches;
+        s.own_first = s.patches.size();
+        s.tree = below->tree;
+    }
     std::ifstream in(list);
     std::string line;
     for (int n = 1; std::getline(in, line); ++n) {
@@ -253,12 +280,53 @@ Series load_series(const fs::path& dir) {
         s.patches.push_back(p);
     }
     s.fragment = s.dir / "config";
-    if (!fs::exists(s.fragment))
-        throw Error(s.fragment.string() + ": missing (the config fragment merged onto the base config)");
+    if (!fs::exists(s.fragment)) {
+        if (!below)
+            throw Error(s.fragment.string() + ": missing (the config fragment merged onto the base config)");
+        s.fragment = below->fragment;
+    }
     if (fs::exists(s.dir / "base-config")) s.base = trim(read_file(s.dir / "base-config"));
+    else if (below) s.base = below->base;
     if (s.base.empty() || s.base.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos)
         throw Error((s.dir / "base-config").string() + ": expected a make target such as tinyconfig or defconfig");
     return s;
+}
+} // namespace
+
+Series first_patches(const Series& series, std::size_t k) {
+    if (k > series.own_count())
+        throw Error("series " + series.name + " has " + std::to_string(series.own_count()) + " patches, not " +
+                    std::to_string(k));
+    Series s = series;
+    s.patches.resize(s.own_first + k);
+    s.name += "@" + std::to_string(k);
+    return s;
+}
+
+std::pair<std::string, int> split_patch_count(const std::string& ref) {
+    const auto at = ref.rfind('@');
+    if (at == std::string::npos) return {ref, -1};
+    const std::string count = ref.substr(at + 1);
+    if (count.empty() || count.size() > 4 || count.find_first_not_of("0123456789") != std::string::npos)
+        throw Error("'" + ref + "': after '@' comes a count of patches");
+    return {ref.substr(0, at), std::stoi(count)};
+}
+
+std::vector<std::string> patched_files(const fs::path& patch) {
+    std::set<std::string> files;
+    std::ifstream in(patch);
+    std::string line;
+    while (std::getline(in, line)) {
+        // "--- a/kernel/async.c" and "+++ b/kernel/async.c" (applied with -p1); /dev/null on the
+        // side of a file created or deleted
+        if (line.rfind("--- ", 0) != 0 && line.rfind("+++ ", 0) != 0) continue;
+        std::string path = trim(line.substr(4, line.find('\t') == std::string::npos ? std::string::npos
+                                                                                    : line.find('\t') - 4));
+        const auto slash = path.find('/');
+        if (path == "/dev/null" || slash == std::string::npos || slash + 1 == path.size()) continue;
+        files.insert(path.substr(slash + 1));
+    }
+    return {files.begin(), files.end()};
 }
 
 namespace {
@@ -302,13 +370,13 @@ Kernel series_kernel(const Series& s, const BuildOptions& opt) {
     const std::string compiler = compiler_version();
     const std::string key = cache_key(s, version, compiler);
     const fs::path base = cache_dir() / "kernels";
-    const fs::path dir = base / ("series-" + s.name + "-" + key.substr(0, 16));
+    const fs::path dir = base / ("series-" + s.tree + "-" + key.substr(0, 16));
     if (!opt.force && fs::exists(dir / "image.sha256")) return load_built(dir, s);
 
     const fs::path pristine = source_tree(version, say);
-    const fs::path work = base / ("work-" + s.name);
+    const fs::path work = base / ("work-" + s.tree);
     fs::create_directories(work);
-    FileLock lock(base / ("work-" + s.name + ".lock"));
+    FileLock lock(base / ("work-" + s.tree + ".lock"));
     if (!opt.force && fs::exists(dir / "image.sha256")) return load_built(dir, s); // built meanwhile
 
     const fs::path tree = work / "tree", obj = work / "obj", log_file = work / "build.log";
@@ -341,6 +409,33 @@ Kernel series_kernel(const Series& s, const BuildOptions& opt) {
         run_logged({"patch", "-p1", "--forward", "--batch", "-i", p.string()}, tree,
                    p.string() + ": does not apply to " + std::string(kSourcePackage) + " " + version);
     }
+    // make decides by timestamps, and the copy's files carry the pristine source's: a file that
+    // the last build patched and this one does not (bisect stepping back, a patch dropped) would
+    // look older than its object and never be recompiled. Such files get a fresh copy with a new
+    // timestamp. The list grows until a build succeeds, so a killed build forgets nothing.
+    const fs::path patched_list = work / "patched-files";
+    std::set<std::string> now_patched, before;
+    for (const auto& p : s.patches)
+        for (auto& f : patched_files(p)) now_patched.insert(std::move(f));
+    if (std::ifstream in(patched_list); in)
+        for (std::string f; std::getline(in, f);)
+            if (!f.empty()) before.insert(f);
+    for (const auto& f : before) {
+        const fs::path file = tree / f;
+        std::error_code ec;
+        if (now_patched.count(f) || !fs::is_regular_file(file, ec)) continue;
+        const fs::path fresh = file.string() + ".bootlab-fresh";
+        fs::copy_file(file, fresh, fs::copy_options::overwrite_existing); // a new inode, written now
+        fs::rename(fresh, file);
+        fs::last_write_time(file, fs::file_time_type::clock::now());
+    }
+    auto write_patched_list = [&](const std::set<std::string>& files) {
+        std::ofstream out(patched_list, std::ios::trunc);
+        for (const auto& f : files) out << f << "\n";
+    };
+    std::set<std::string> unsettled = before;
+    unsettled.insert(now_patched.begin(), now_patched.end());
+    write_patched_list(unsettled);
 
     // Objects are reused from the last build of this series unless the source or compiler
     // changed: a patch change then rebuilds only what it touches.
@@ -375,7 +470,7 @@ Kernel series_kernel(const Series& s, const BuildOptions& opt) {
 
     if (say) say("configuring: make " + s.base + " + " + s.fragment.string());
     const std::string O = "O=" + obj.string();
-    const std::string localversion = "LOCALVERSION=-" + s.name;
+    const std::string localversion = "LOCALVERSION=-" + s.tree;
     step({"make", O, localversion, s.base}, "make " + s.base, tree);
     step({"scripts/kconfig/merge_config.sh", "-m", "-O", obj.string(), (obj / ".config").string(),
           s.fragment.string()},
@@ -396,6 +491,7 @@ Kernel series_kernel(const Series& s, const BuildOptions& opt) {
     if (rc != 0)
         throw Error("building " + s.name + " failed (make exit " + std::to_string(rc) + "):\n" +
                     compiler_errors(log_file, tree) + "full log: " + log_file.string());
+    write_patched_list(now_patched); // the objects now match this tree
     if (full && objects > 0) std::ofstream(work / "objects.last") << objects << "\n";
     const auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0).count();
 

@@ -5,6 +5,7 @@
 #include "kernel/source_build.h"
 #include "runner/replay.h"
 
+#include <tuple>
 #include <algorithm>
 #include <fstream>
 #include <random>
@@ -216,12 +217,22 @@ ExperimentSpec parse_experiment(const std::string& text, const std::filesystem::
             } else if (std::error_code ec; src.rfind("series:", 0) == 0 ||
                                            fs::exists(file.parent_path() / src / "series", ec)) {
                 ref.source = "series";
+                std::string dir; // "NAME@K": the series as it was after its own patch K
                 try {
-                    ref.series = kernel::find_series(src.rfind("series:", 0) == 0 ? src.substr(7) : src,
-                                                     file.parent_path());
+                    std::tie(dir, ref.patches) = kernel::split_patch_count(src.rfind("series:", 0) == 0 ? src.substr(7) : src);
                 } catch (const Error& e) {
                     w.fail(v, "kernel '" + ref.name + "': " + e.what());
                 }
+                std::size_t has = 0;
+                try {
+                    ref.series = kernel::find_series(dir, file.parent_path());
+                    if (ref.patches >= 0) has = kernel::load_series(ref.series).own_count();
+                } catch (const Error& e) {
+                    w.fail(v, "kernel '" + ref.name + "': " + e.what());
+                }
+                if (ref.patches >= 0 && static_cast<std::size_t>(ref.patches) > has)
+                    w.fail(v, "kernel '" + ref.name + "': series " + dir + " has " + std::to_string(has) +
+                                  " patches, not " + std::to_string(ref.patches));
             } else if (src.find('/') != std::string::npos) {
                 ref.source = "file";
                 ref.image = src;

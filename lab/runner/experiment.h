@@ -5,6 +5,7 @@
 //   repetitions = 3
 //   [machine]      smp = 2, memory = 512 (MiB), timeout = 180 (s per boot)
 //   [kernels]      stock = "distro"   patched = "series:async-lab"   (or a path to an image)
+//                  early = "series:async-lab@2"   (the series up to its patch 2)
 //   [hardware]     sata-scsi-nic = ["ahci:2", "lsi:2", "e1000"]
 //   [flags]        defaults for every variant (see BootFlags)
 //   [variants.async]
@@ -30,6 +31,7 @@ struct KernelRef {
     std::string source;            // "distro", "series" with series, or "file" with image
     std::filesystem::path image;
     std::filesystem::path series;  // a kernel-patches/ directory, built by kernel::series_kernel
+    int patches = -1;              // "series:NAME@K": only the first K of its own patches (bisect)
 };
 
 struct HardwareSet {

@@ -59,7 +59,7 @@ std::string to_toml(const ExperimentSpec& s) {
     toml::table kernels;
     for (const auto& k : s.kernels)
         kernels.insert(k.name, k.source == "distro" ? std::string("distro")
-                               : k.source == "series" ? series_ref(k.series)
+                               : k.source == "series" ? series_ref(k.series) + (k.patches >= 0 ? "@" + std::to_string(k.patches) : "")
                                                       : std::filesystem::absolute(k.image).string());
     root.insert("kernels", kernels);
     toml::table hardware;
