@@ -299,6 +299,45 @@ GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateO
     return g;
 }
 
+std::string metric_line(const GateResult& g, const MetricCheck& m) {
+    char line[400];
+    if (m.verdict == Verdict::NotEnough) {
+        std::snprintf(line, sizeof line, "%-13s %s", m.metric.c_str(), m.note.c_str());
+    } else if (g.replayed && !on_host_clock(m.metric)) {
+        std::snprintf(line, sizeof line, "%-13s %s -> %s (n=%zu/%zu)  %s %s, every boot %s .. %s (limit %s)  %s",
+                      m.metric.c_str(), secs(m.baseline_median).c_str(), secs(m.candidate_median).c_str(),
+                      m.baseline.size(), m.candidate.size(), ms_signed(m.shift).c_str(), pct(m.relative).c_str(),
+                      ms_signed(m.interval.low).c_str(), ms_signed(m.interval.high).c_str(), ms(m.limit).c_str(),
+                      to_string(m.verdict));
+    } else {
+        std::snprintf(line, sizeof line, "%-13s %s -> %s (n=%zu/%zu)  shift %s %s [95%% CI %s .. %s]  p=%s  %s%s%s",
+                      m.metric.c_str(), secs(m.baseline_median).c_str(), secs(m.candidate_median).c_str(),
+                      m.baseline.size(), m.candidate.size(), ms_signed(m.shift).c_str(), pct(m.relative).c_str(),
+                      ms_signed(m.interval.low).c_str(), ms_signed(m.interval.high).c_str(), num(m.p).c_str(),
+                      to_string(m.verdict), m.note.empty() ? "" : ": ", m.note.c_str());
+    }
+    return line;
+}
+
+std::string span_line(const GateResult& g, const SpanMove& s) {
+    char line[400];
+    if (!s.tested)
+        std::snprintf(line, sizeof line, "%12s  %s  (p=%s, %s: not tested)", ms_signed(s.delta()).c_str(),
+                      s.name.c_str(), num(s.p).c_str(),
+                      s.evidence == Evidence::Resolution ? evidence(s).c_str() : "under the limit");
+    else if (g.replayed)
+        std::snprintf(line, sizeof line, "%12s  %s  (every boot %s .. %s, limit %s%s)", ms_signed(s.delta()).c_str(),
+                      s.name.c_str(), ms_signed(s.interval.low).c_str(), ms_signed(s.interval.high).c_str(),
+                      ms(s.limit).c_str(), s.regression ? ": REGRESSION" : "");
+    else
+        std::snprintf(line, sizeof line, "%12s  %s  (p=%s%s)", ms_signed(s.delta()).c_str(), s.name.c_str(),
+                      num(s.p).c_str(),
+                      s.regression    ? ": REGRESSION"
+                      : s.significant ? ", significant, interval starts under the limit"
+                                      : ", not significant");
+    return line;
+}
+
 void print_gate(std::ostream& out, const GateResult& g) {
     out << "baseline:  " << g.baseline << "\ncandidate: " << g.candidate << "\n";
     if (!g.not_replayed.empty()) out << g.not_replayed << "\n";
@@ -307,30 +346,13 @@ void print_gate(std::ostream& out, const GateResult& g) {
                "beyond every baseline boot by more than the limit (" << ms(kReplayFloorUs)
             << ", or 3x a side's own spread" << (g.options.max_regression_set ? ", or --max-regression" : "")
             << "); no statistics needed\n";
-    char line[400];
     std::string variant;
     for (const auto& m : g.metrics) {
         if (m.variant != variant) {
             variant = m.variant;
             out << "\nvariant " << variant << "\n";
         }
-        if (m.verdict == Verdict::NotEnough) {
-            std::snprintf(line, sizeof line, "  %-13s %s\n", m.metric.c_str(), m.note.c_str());
-        } else if (g.replayed && !on_host_clock(m.metric)) {
-            std::snprintf(line, sizeof line, "  %-13s %s -> %s (n=%zu/%zu)  %s %s, every boot %s .. %s (limit %s)  %s\n",
-                          m.metric.c_str(), secs(m.baseline_median).c_str(), secs(m.candidate_median).c_str(),
-                          m.baseline.size(), m.candidate.size(), ms_signed(m.shift).c_str(), pct(m.relative).c_str(),
-                          ms_signed(m.interval.low).c_str(), ms_signed(m.interval.high).c_str(), ms(m.limit).c_str(),
-                          to_string(m.verdict));
-        } else {
-            std::snprintf(line, sizeof line,
-                          "  %-13s %s -> %s (n=%zu/%zu)  shift %s %s [95%% CI %s .. %s]  p=%s  %s%s%s\n",
-                          m.metric.c_str(), secs(m.baseline_median).c_str(), secs(m.candidate_median).c_str(),
-                          m.baseline.size(), m.candidate.size(), ms_signed(m.shift).c_str(), pct(m.relative).c_str(),
-                          ms_signed(m.interval.low).c_str(), ms_signed(m.interval.high).c_str(), num(m.p).c_str(),
-                          to_string(m.verdict), m.note.empty() ? "" : ": ", m.note.c_str());
-        }
-        out << line;
+        out << "  " << metric_line(g, m) << "\n";
         bool last_of_variant = &m == &g.metrics.back() || (&m + 1)->variant != m.variant;
         if (last_of_variant) {
             bool any = false;
@@ -338,22 +360,7 @@ void print_gate(std::ostream& out, const GateResult& g) {
                 if (s.variant != m.variant) continue;
                 if (!any) out << "  spans that grew most (median):\n";
                 any = true;
-                if (!s.tested)
-                    std::snprintf(line, sizeof line, "    %12s  %s  (p=%s, %s: not tested)\n", ms_signed(s.delta()).c_str(),
-                                  s.name.c_str(), num(s.p).c_str(),
-                                  s.evidence == Evidence::Resolution ? evidence(s).c_str() : "under the limit");
-                else if (g.replayed)
-                    std::snprintf(line, sizeof line, "    %12s  %s  (every boot %s .. %s, limit %s%s)\n",
-                                  ms_signed(s.delta()).c_str(), s.name.c_str(), ms_signed(s.interval.low).c_str(),
-                                  ms_signed(s.interval.high).c_str(), ms(s.limit).c_str(),
-                                  s.regression ? ": REGRESSION" : "");
-                else
-                    std::snprintf(line, sizeof line, "    %12s  %s  (p=%s%s)\n", ms_signed(s.delta()).c_str(),
-                                  s.name.c_str(), num(s.p).c_str(),
-                                  s.regression   ? ": REGRESSION"
-                                  : s.significant  ? ", significant, interval starts under the limit"
-                                                   : ", not significant");
-                out << line;
+                out << "    " << span_line(g, s) << "\n";
             }
         }
     }

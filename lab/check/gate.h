@@ -88,6 +88,9 @@ struct GateResult {
 GateResult run_gate(const RunSet& baseline, const RunSet& candidate, const GateOptions& options);
 
 void print_gate(std::ostream& out, const GateResult& r);
+// One metric's or one span's evidence, one line as print_gate writes it (no indent, no newline).
+std::string metric_line(const GateResult& r, const MetricCheck& m);
+std::string span_line(const GateResult& r, const SpanMove& s);
 void write_junit(std::ostream& out, const GateResult& r);
 void write_gate_html(std::ostream& out, const GateResult& r); // a section for the HTML report
 

@@ -3,6 +3,7 @@
 #include "common/atomic_file.h"
 #include "common/error.h"
 #include "common/json_dump.h"
+#include "bisect/bisect.h"
 #include "check/check_stored.h"
 #include "check/gate.h"
 #include "check/run_set.h"
@@ -385,6 +386,115 @@ int cmd_check(const Common& c, const CheckCommand& k) try {
 } catch (const Error& e) {
     std::cerr << "bootlab: " << e.what() << "\n";
     return 2; // could not decide
+}
+
+namespace {
+std::string duration(double s) {
+    char b[32];
+    if (s < 60) std::snprintf(b, sizeof b, "%.0f s", s);
+    else std::snprintf(b, sizeof b, "%dm%02ds", static_cast<int>(s) / 60, static_cast<int>(s) % 60);
+    return b;
+}
+
+void print_step(const kernel::Series& series, const bisect::Judgement& j) {
+    std::cout << "\nstep " << series.name << "@" << j.k << " vs @" << j.against << ": " << bisect::to_string(j.verdict)
+              << "  (build " << duration(j.build_seconds);
+    if (j.experiment_id)
+        std::cout << ", " << j.boots << " boots " << (j.boot_seconds < 1 ? "already stored" : "in " + duration(j.boot_seconds))
+                  << ", experiment " << j.experiment_id;
+    std::cout << ")\n";
+    if (j.verdict != bisect::Step::Bad) std::cout << "  " << j.why << "\n";
+    for (const auto& e : j.evidence) std::cout << "  " << e << "\n";
+    std::cout << std::flush;
+}
+
+std::string patch_name(const kernel::Series& s, std::size_t k) { // patch k of the series' own, 1-based
+    const auto& p = s.patches[s.own_first + k - 1];
+    const std::string subject = kernel::patch_subject(p);
+    return p.filename().string() + (subject.empty() ? "" : "\n    " + subject);
+}
+} // namespace
+
+int cmd_bisect(const Common& c, const BisectCommand& b) try {
+    bisect::Options opt;
+    opt.series = kernel::find_series(b.series);
+    const kernel::Series series = kernel::load_series(opt.series);
+    opt.experiment = load_spec(b.experiment_file, b.cmdline_append);
+    if (b.repetitions > 0) opt.experiment.repetitions = b.repetitions;
+    opt.metric = b.metric;
+    if (b.good >= 0) opt.good = static_cast<std::size_t>(b.good);
+    if (b.bad >= 0) opt.bad = static_cast<std::size_t>(b.bad);
+    opt.gate.max_regression = b.max_regression;
+    opt.gate.max_regression_set = b.max_regression_set;
+    opt.gate.alpha = b.alpha;
+    store::Store store = open_store(c);
+
+    const std::size_t good = opt.good.value_or(0), bad = opt.bad.value_or(series.own_count());
+    std::cout << "bisect " << series.name << ": " << series.own_count() << " patches";
+    if (series.own_first) std::cout << " on top of " << series.tree << " (" << series.own_first << " patches)";
+    std::cout << "; good @" << good << ", bad @" << bad << "; judged by " << opt.metric << "; every step booted "
+              << opt.experiment.repetitions << " times a side against @" << good << ", interleaved ("
+              << opt.experiment.name << ")\n" << std::flush;
+
+    RunCommand rc;
+    rc.jobs = b.jobs;
+    rc.fresh = b.fresh;
+    rc.hosts = b.hosts;
+    bisect::Hooks hooks;
+    hooks.cancel = &g_cancel;
+    hooks.message = [](const std::string& m) { std::cerr << "  " << m << "\n"; };
+    int boot_code = 0;
+    hooks.boot = [&](const runner::ExperimentSpec& spec) -> std::int64_t {
+        Booted booted = boot_experiment(store, spec, rc, "cli");
+        boot_code = booted.exit_code;
+        return boot_code == 130 ? 0 : booted.result.experiment_id;
+    };
+    hooks.judged = [&](const bisect::Judgement& j) { print_step(series, j); };
+    std::signal(SIGINT, on_sigint);
+    std::signal(SIGTERM, on_sigint);
+    bisect::Outcome o;
+    try {
+        o = bisect::run_bisect(store, opt, hooks);
+    } catch (const kernel::Cancelled& e) {
+        std::cerr << "bootlab: " << e.what() << "; the same command goes on where it stopped\n";
+        return 130;
+    }
+
+    double build_s = 0, boot_s = 0;
+    int boots = 0;
+    std::cout << "\nsteps:";
+    for (const auto& j : o.steps) {
+        std::cout << " @" << j.k << " " << bisect::to_string(j.verdict) << (&j == &o.steps.back() ? "" : ",");
+        build_s += j.build_seconds;
+        boot_s += j.boot_seconds;
+        boots += j.boots;
+    }
+    std::cout << "\ncost: " << o.steps.size() << " steps, builds " << duration(build_s) << ", " << boots
+              << " boots in " << duration(boot_s) << "\n\n";
+    switch (o.kind) {
+    case bisect::Outcome::Kind::Culprit:
+        std::cout << "first slower: " << series.name << "@" << o.culprit << ", patch " << o.culprit << " of "
+                  << series.own_count() << ":\n  " << patch_name(series, o.culprit) << "\n";
+        for (const auto& j : o.steps)
+            if (j.k == o.culprit) std::cout << "  " << j.why << "\n";
+        break;
+    case bisect::Outcome::Kind::NoRegression:
+        std::cout << "no patch made " << opt.metric << " slower: " << series.name << "@" << o.bad
+                  << " is not slower than @" << o.good << "\n";
+        break;
+    case bisect::Outcome::Kind::Undecided:
+        std::cout << "could not decide whether " << series.name << "@" << o.bad << " is slower than @" << o.good
+                  << ": " << o.steps.front().why << " (more --repetitions?)\n";
+        break;
+    case bisect::Outcome::Kind::Ambiguous:
+        std::cout << "the first slower patch is one of these (steps between them were skipped):\n";
+        for (auto p : o.suspects) std::cout << "  patch " << p << ": " << patch_name(series, p) << "\n";
+        break;
+    }
+    return o.exit_code();
+} catch (const Error& e) {
+    std::cerr << "bootlab: " << e.what() << "\n";
+    return 2;
 }
 
 int cmd_kernel_build(const std::string& series, int jobs, bool force) {

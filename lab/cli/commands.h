@@ -77,6 +77,24 @@ struct RunCommand {
 // 130 cancelled (Ctrl-C).
 int cmd_run(const Common& c, const RunCommand& r);
 
+struct BisectCommand {
+    std::string series;          // a series directory or name in kernel-patches/
+    std::string experiment_file; // how each step boots
+    std::string metric = "init-done";
+    int good = -1, bad = -1;     // patch counts; -1: 0 and every patch
+    double max_regression = 0.03;
+    bool max_regression_set = false;
+    double alpha = 0.05;
+    int repetitions = 0;         // overrides the experiment's (per side)
+    int jobs = 1;
+    bool fresh = false;          // boot every step anew instead of reusing stored steps
+    std::string cmdline_append;
+    HostOptions hosts;
+};
+// Exit: 1 a patch made the boot slower (named, or among suspects), 0 none did, 2 could not
+// decide (or error), 130 cancelled.
+int cmd_bisect(const Common& c, const BisectCommand& b);
+
 // Builds (or finds in the cache) a patched kernel: prints its release, image and build log.
 int cmd_kernel_build(const std::string& series, int jobs, bool force);
 

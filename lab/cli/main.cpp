@@ -13,6 +13,21 @@ void add_host_options(CLI::App* cmd, bootlab::cli::HostOptions& h) {
                     "(qemu+ssh://user@host/system), or qemu (here, no libvirt); repeat for several");
     cmd->add_option("--hosts", h.hosts_file, "boot on the hosts of this file ([hosts] table)");
 }
+
+// --max-regression: "3%" or "0.03"; false (after saying why) if it is neither
+bool parse_fraction(std::string v, double* out) {
+    const std::string given = v;
+    const bool percent = !v.empty() && v.back() == '%';
+    if (percent) v.pop_back();
+    char* end = nullptr;
+    const double x = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end || x < 0) {
+        std::cerr << "bootlab: --max-regression " << given << ": expected e.g. 3% or 0.03\n";
+        return false;
+    }
+    *out = percent ? x / 100 : x;
+    return true;
+}
 } // namespace
 
 int main(int argc, char** argv) {
@@ -94,6 +109,25 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember(interval_names));
     add_host_options(chk, kc.hosts);
 
+    BisectCommand bc;
+    std::string bisect_regression = "3%";
+    auto* bis = app.add_subcommand("bisect", "which patch of a series made the boot slower: builds its first k patches, "
+                                             "boots each step against the good end; exit 1 found, 0 none slower, 2 undecided");
+    bis->add_option("series", bc.series, "series directory or name in kernel-patches/")->required();
+    bis->add_option("--experiment", bc.experiment_file, "experiment file: how each step boots (its kernels are replaced)")
+        ->required();
+    bis->add_option("--metric", bc.metric, "init-done (default), boot-to-init, or a function (an initcall's name)");
+    bis->add_option("--good", bc.good, "patches known good (default 0: none of the series)")->check(CLI::Range(0, 9999));
+    bis->add_option("--bad", bc.bad, "patches known slower (default: all)")->check(CLI::Range(1, 9999));
+    bis->add_option("--max-regression", bisect_regression, "smallest slowdown that counts (default 3%; deterministic "
+                                                           "boots: any beyond replay)");
+    bis->add_option("--alpha", bc.alpha, "family-wise significance level per step (default 0.05)")->check(CLI::Range(1e-6, 0.5));
+    bis->add_option("--repetitions", bc.repetitions, "boots per side and step (overrides the file)")->check(CLI::Range(1, 1000));
+    bis->add_option("--jobs,-j", bc.jobs, "boots at a time (default 1)")->check(CLI::Range(1, 64));
+    bis->add_flag("--new", bc.fresh, "boot every step anew (default: reuse the steps an earlier bisect stored)");
+    bis->add_option("--cmdline-append", bc.cmdline_append, "extra kernel arguments for every boot");
+    add_host_options(bis, bc.hosts);
+
     RunCommand rc;
     auto* run = app.add_subcommand("run", "boot an experiment (TOML): kernels x hardware x flags x repetitions");
     run->add_option("experiment", rc.experiment_file, "experiment file, e.g. lab/experiments/default.toml")->required();
@@ -162,18 +196,14 @@ int main(int argc, char** argv) {
         if (*exp) return cmd_export(common, ec);
         if (*rep) return cmd_report(common, experiment_id, report_out);
         if (*chk) {
-            std::string v = max_regression;
-            bool percent = !v.empty() && v.back() == '%';
-            if (percent) v.pop_back();
-            char* end = nullptr;
-            double x = std::strtod(v.c_str(), &end);
-            if (v.empty() || *end || x < 0) {
-                std::cerr << "bootlab: --max-regression " << max_regression << ": expected e.g. 3% or 0.03\n";
-                return 2;
-            }
-            kc.max_regression = percent ? x / 100 : x;
+            if (!parse_fraction(max_regression, &kc.max_regression)) return 2;
             kc.max_regression_set = chk->count("--max-regression") > 0;
             return cmd_check(common, kc);
+        }
+        if (*bis) {
+            if (!parse_fraction(bisect_regression, &bc.max_regression)) return 2;
+            bc.max_regression_set = bis->count("--max-regression") > 0;
+            return cmd_bisect(common, bc);
         }
         if (*hostscmd) return cmd_hosts(hosts_opt, json);
         if (*logcmd) return cmd_log(common, run_id);

@@ -312,6 +312,18 @@ std::pair<std::string, int> split_patch_count(const std::string& ref) {
     return {ref.substr(0, at), std::stoi(count)};
 }
 
+std::string patch_subject(const fs::path& patch) {
+    std::ifstream in(patch);
+    std::string line;
+    while (std::getline(in, line) && line.rfind("diff ", 0) != 0) {
+        if (line.rfind("Subject: ", 0) != 0) continue;
+        line = trim(line.substr(9));
+        if (line.rfind("[PATCH", 0) == 0 && line.find(']') != std::string::npos) line = trim(line.substr(line.find(']') + 1));
+        return line;
+    }
+    return "";
+}
+
 std::vector<std::string> patched_files(const fs::path& patch) {
     std::set<std::string> files;
     std::ifstream in(patch);

@@ -55,6 +55,9 @@ Series first_patches(const Series& series, std::size_t k);
 // Throws Error when what follows '@' is not a count.
 std::pair<std::string, int> split_patch_count(const std::string& ref);
 
+// A patch's subject line ("mem: wait 300 ms ..."), without git's "[PATCH n/m]"; "" if none.
+std::string patch_subject(const std::filesystem::path& patch);
+
 // The files a patch changes or creates ("+++ b/PATH" lines), relative to the tree.
 std::vector<std::string> patched_files(const std::filesystem::path& patch);
 
