@@ -265,7 +265,9 @@ Series load_series_at(const fs::path& dir, int depth) {
         }
         s.patches = below->patches;
         s.own_first = s.patches.size();
-        s.tree = below->tree;
+        // An object tree is only worth sharing with the same configuration: a series with a
+        // config (or base) of its own builds in a tree of its own.
+        if (!fs::exists(s.dir / "config") && !fs::exists(s.dir / "base-config")) s.tree = below->tree;
     }
     std::ifstream in(list);
     std::string line;

@@ -9,13 +9,15 @@
 //   base-config  optional: the make target of the base config instead of tinyconfig
 //   on-top-of    optional: another series (a name in kernel-patches/, or a path relative to this
 //                directory) whose patches apply first; its config and base-config are used
-//                where this directory has none. A developer's series on top of the lab's.
+//                where this directory has none (and then its object tree is shared too). A
+//                developer's series on top of the lab's.
 //
 // Source: unpacked once under cache_dir()/kernel-source/<version>. Builds: in
 // cache_dir()/kernels/work-<tree> (a hard-linked copy of the source with the patches applied,
 // and the object tree, kept so that the next build after a patch change is incremental), where
-// <tree> is the series at the bottom of the on-top-of chain: every series built on async-lab,
-// and every prefix of one that bisect builds, shares async-lab's objects. Results:
+// <tree> is the series at the bottom of the on-top-of chain that brings the configuration: a
+// series on async-lab without a config of its own, and every prefix of one that bisect builds,
+// shares async-lab's objects. Results:
 // cache_dir()/kernels/series-<tree>-<key>, key = hash of source version, base, patches,
 // fragment and compiler version (not the series' name: the same patches are the same kernel).
 #include "kernel/kernel.h"

@@ -1,4 +1,5 @@
 #include "runner/libvirt_backend.h"
+#include "runner/qemu_backend.h"
 
 #include "common/error.h"
 #include "common/pid.h"
@@ -141,7 +142,10 @@ struct LibvirtBackend::Impl {
     }
     bool kvm() {
         std::lock_guard<std::mutex> lock(mu);
-        return caps.find("<domain type='kvm'") != std::string::npos;
+        // a libvirtd on this machine ("qemu:///system", no host in the URI) offers KVM from
+        // /dev/kvm alone; whether QEMU can use it is known here (have_kvm)
+        const bool here = spec.uri.find(":///") != std::string::npos;
+        return caps.find("<domain type='kvm'") != std::string::npos && (!here || have_kvm());
     }
 
     // The pool, defined, built and started if it is not. `refresh`: rescan its directory, to

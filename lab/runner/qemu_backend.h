@@ -14,6 +14,8 @@ std::vector<std::string> qemu_argv(const BootRequest& r, const std::filesystem::
 
 // `qemu-system-x86_64 --version`, first line ("" if it is not installed).
 std::string qemu_version();
+// KVM on this machine that QEMU can use: /dev/kvm, and a q35 machine starts on it (probed once).
+bool have_kvm();
 
 class QemuBackend : public Backend {
 public:
