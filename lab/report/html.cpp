@@ -154,6 +154,13 @@ void write_experiment_html(std::ostream& out, store::Store& store, const Experim
         out << "</table>\n";
     }
 
+    if (s.boots_with_devices > 0 && s.variants.size() > 1) {
+        out << "<p>Within each variant:</p><ul>";
+        for (const auto& v : s.variants)
+            out << "<li class=" << (v.disks_renamed ? "bad" : "good") << ">" << e(variant_device_order(v)) << "</li>";
+        out << "</ul>\n";
+    }
+
     out << "<h2>Timelines (the run closest to each variant's median)</h2>\n";
     for (const auto& v : s.variants) {
         if (!v.representative_run) continue;

@@ -3,6 +3,7 @@
 #include "report/format.h"
 #include "stats/stats.h"
 
+#include <set>
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -88,6 +89,8 @@ ExperimentSummary summarize(store::Store& store, std::int64_t experiment_id, std
     std::map<std::string, std::vector<model::Micros>> init_done;
     std::map<std::string, std::array<std::vector<model::Micros>, model::kHostIntervals>> host;
     std::map<std::string, std::map<std::string, std::vector<std::int64_t>>> disk_names; // path -> name -> runs
+    std::map<std::string, std::map<std::string, std::set<std::string>>> variant_disks;  // variant -> path -> names
+    std::map<std::string, int> variant_disk_boots;
     for (const auto& r : s.runs) {
         auto h = std::find_if(s.hosts.begin(), s.hosts.end(),
                               [&](const HostBoots& x) { return x.host == r.host && x.backend == r.backend; });
@@ -120,10 +123,12 @@ ExperimentSummary summarize(store::Store& store, std::int64_t experiment_id, std
         for (const auto& d : b.devices) {
             if (d.kind != model::DeviceKind::Disk) continue;
             disk_names[d.path][d.name].push_back(r.id);
+            variant_disks[r.variant][d.path].insert(d.name);
             if (s.boots_with_devices == 0) s.device_order.push_back(d.name + "=" + d.path);
             any = true;
         }
         s.boots_with_devices += any;
+        variant_disk_boots[r.variant] += any;
     }
     for (auto& [name, v] : by_variant) {
         if (!v.boot_to_init.empty()) {
@@ -142,12 +147,21 @@ ExperimentSummary summarize(store::Store& store, std::int64_t experiment_id, std
         for (auto& [fn, times] : span_times[name]) v.slowest.push_back({fn, span_kind[name][fn], stats::median(times)});
         std::sort(v.slowest.begin(), v.slowest.end(), [](const SpanStat& a, const SpanStat& b) { return a.median > b.median; });
         if (v.slowest.size() > top) v.slowest.resize(top);
+        v.boots_with_devices = variant_disk_boots[name];
+        for (const auto& [path, names] : variant_disks[name]) v.disks_renamed += names.size() > 1;
         s.variants.push_back(v);
     }
     for (auto& [path, names] : disk_names)
         if (names.size() > 1) s.device_changes.push_back({path, names});
     s.verdicts = verdicts(by_variant, init_done);
     return s;
+}
+
+std::string variant_device_order(const VariantSummary& v) {
+    if (v.boots_with_devices == 0) return v.variant + ": no boot listed its disks";
+    if (v.disks_renamed == 0) return v.variant + ": the same in all " + std::to_string(v.boots_with_devices) + " boots";
+    return v.variant + ": " + std::to_string(v.disks_renamed) + " disk" + (v.disks_renamed == 1 ? "" : "s") +
+           " renamed between its " + std::to_string(v.boots_with_devices) + " boots";
 }
 
 const store::RunInfo* representative_run(const std::vector<const store::RunInfo*>& runs) {
@@ -239,6 +253,10 @@ void print_summary(std::ostream& out, const ExperimentSummary& s) {
             }
             out << "\n";
         }
+    }
+    if (s.boots_with_devices > 0 && s.variants.size() > 1) {
+        out << "  within each variant:\n";
+        for (const auto& v : s.variants) out << "    " << variant_device_order(v) << "\n";
     }
     if (!s.verdicts.empty()) {
         out << "\nverdict (medians of the boots that count; Mann-Whitney, two-sided):\n";

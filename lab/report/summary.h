@@ -33,6 +33,10 @@ struct VariantSummary {
     std::int64_t representative_run = 0;     // representative_run() of the variant's boots
     // medians of the host-clock intervals (model::host_intervals order) over the boots that have them
     std::array<std::optional<model::Micros>, model::kHostIntervals> host;
+    // the device-order check within the variant: its boots that listed disks, and how many disks
+    // (by path) had more than one name among them
+    int boots_with_devices = 0;
+    int disks_renamed = 0;
     bool has_host() const { return std::any_of(host.begin(), host.end(), [](const auto& x) { return x.has_value(); }); }
 };
 
@@ -82,6 +86,9 @@ std::string hosts_line(const std::vector<HostBoots>& hosts);
 
 ExperimentSummary summarize(store::Store& store, std::int64_t experiment_id, std::size_t top_spans = 5);
 void print_summary(std::ostream& out, const ExperimentSummary& s);
+
+// "async: the same in all 4 boots", "levels: 4 disks renamed between its 8 boots"
+std::string variant_device_order(const VariantSummary& v);
 
 // statistics helpers
 double coefficient_of_variation(const std::vector<model::Micros>& v);

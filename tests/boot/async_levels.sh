@@ -55,6 +55,14 @@ with_disks=$(q "SELECT count(DISTINCT run_id) FROM device WHERE kind = 'disk'")
 if [ "$changed" -eq 0 ]; then want="device order: the same in all $with_disks boots"
 else want="device order: DISK NAMES CHANGED between boots"; fi
 check "the device-order verdict is the stored rows' ($want)" grep -qF "$want" <<<"$out"
+for v in async-levels/levels async-levels/stock-order async-lab/async-lab; do
+    renamed=$(q "SELECT count(*) FROM (SELECT path FROM device d JOIN run r ON r.id = d.run_id WHERE r.variant = '$v'
+        AND d.kind = 'disk' GROUP BY path HAVING count(DISTINCT name) > 1)")
+    boots=$(q "SELECT count(DISTINCT run_id) FROM device d JOIN run r ON r.id = d.run_id WHERE r.variant = '$v' AND d.kind = 'disk'")
+    if [ "$renamed" -eq 0 ]; then want="$v: the same in all $boots boots"
+    else want="$v: $renamed disk$([ "$renamed" -eq 1 ] || echo s) renamed between its $boots boots"; fi
+    check "within $v, the stored rows' verdict ($want)" grep -qF "$want" <<<"$out"
+done
 check "the report has the critical path and the device order" \
     bash -c "grep -q 'Critical path' '$work/report.html' && grep -qi 'device order' '$work/report.html'"
 check "no QEMU left" no_qemu_left
