@@ -4,11 +4,11 @@
 # boots cannot decide; JUnit and HTML come out well-formed.
 BOOTLAB=$1 data=$2
 source "$(dirname "$0")/lib.sh"
-expect 0 "[12/12]" -- run "$data/experiments/gate.toml" --db "$db" --no-report --cmdline-append "$tagarg"
-ids() { q "SELECT group_concat(id) FROM run WHERE variant = '$1'"; }
+expect 0 "warm-up" -- run "$data/experiments/gate.toml" --db "$db" --no-report --cmdline-append "$tagarg"
+ids() { q "SELECT group_concat(id) FROM run WHERE variant = '$1' AND warmup = 0"; }
 a=$(ids a) b=$(ids b)
 # the median of a's init-done, from the database itself
-a_median=$(q "SELECT printf('%.3f s', avg(init_done_us) / 1e6) FROM (SELECT init_done_us FROM run WHERE variant = 'a' ORDER BY init_done_us LIMIT 2 OFFSET 2)")
+a_median=$(q "SELECT printf('%.3f s', avg(init_done_us) / 1e6) FROM (SELECT init_done_us FROM run WHERE variant = 'a' AND warmup = 0 ORDER BY init_done_us LIMIT 2 OFFSET 2)")
 
 # 1. the same configuration twice, interleaved: no regression (alpha 0.02: the test must not be a coin)
 out=$("$BOOTLAB" check --candidate "runs:$b" --baseline "runs:$a" --alpha 0.02 --db "$db" \
