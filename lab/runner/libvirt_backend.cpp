@@ -1,5 +1,4 @@
 #include "runner/libvirt_backend.h"
-#include "runner/qemu_backend.h"
 
 #include "common/error.h"
 #include "common/pid.h"
@@ -140,12 +139,30 @@ struct LibvirtBackend::Impl {
         std::lock_guard<std::mutex> lock(mu);
         return conn && virConnectIsAlive(conn) == 1;
     }
+    // KVM that works on the host, asked once per connection. The capabilities offer it as soon
+    // as /dev/kvm is there, but a nested host's KVM may refuse QEMU's vCPUs ("failed to set MSR
+    // 0x10a") and every boot would fail at once: a small machine started paused says.
     bool kvm() {
         std::lock_guard<std::mutex> lock(mu);
-        // a libvirtd on this machine ("qemu:///system", no host in the URI) offers KVM from
-        // /dev/kvm alone; whether QEMU can use it is known here (have_kvm)
-        const bool here = spec.uri.find(":///") != std::string::npos;
-        return caps.find("<domain type='kvm'") != std::string::npos && (!here || have_kvm());
+        if (!kvm_known) {
+            kvm_known = true;
+            kvm_works = caps.find("<domain type='kvm'") != std::string::npos && conn && kvm_starts();
+        }
+        return kvm_works;
+    }
+    bool kvm_known = false, kvm_works = false;
+
+    bool kvm_starts() {
+        const std::string xml =
+            "<domain type='kvm'><name>bootlab-kvm-probe-" + std::to_string(::getpid()) + "-" +
+            std::to_string(serial++) + "</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+            "<os><type arch='x86_64' machine='q35'>hvm</type></os><cpu mode='maximum' check='none'/>"
+            "<devices/></domain>";
+        virDomainPtr d = virDomainCreateXML(conn, xml.c_str(), VIR_DOMAIN_START_PAUSED);
+        if (!d) return false;
+        virDomainDestroy(d);
+        virDomainFree(d);
+        return true;
     }
 
     // The pool, defined, built and started if it is not. `refresh`: rescan its directory, to
