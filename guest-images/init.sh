@@ -39,6 +39,15 @@ while { [ "$(count_disks)" -lt "$disks" ] || [ "$(count_nics)" -lt "$nics" ] || 
 done
 mark devices-ready disks=$(count_disks) want=$disks nics=$(count_nics) want-nics=$nics
 mark init-done
+# the lowest N of the DIR/PREFIXN entries (ata3, host12) of a controller
+lowest() {
+  low=
+  for e in "$1"/"$2"[0-9]*; do
+    n=${e##*/$2}
+    if [ -z "$low" ] || [ "$n" -lt "$low" ]; then low=$n; fi
+  done
+  echo "${low:-0}"
+}
 # udev-style by-path names from sysfs (there is no udev here), in path order, so that the
 # sdX letters show the order in which the disks were named
 for d in /sys/block/sd* /sys/block/vd*; do
@@ -47,9 +56,19 @@ for d in /sys/block/sd* /sys/block/vd*; do
   pci=$(echo "$p" | grep -o '0000:[0-9a-f]*:[0-9a-f]*\.[0-9a-f]' | tail -n 1)
   ata=$(echo "$p" | grep -o '/ata[0-9]*/' | tr -dc 0-9)
   hctl=$(basename "$p")
+  # As udev's path_id does, a SCSI host (an ATA port) is numbered from 0 (1) under its own
+  # controller: the kernel's global numbers follow the order controllers were probed in, which
+  # async init changes from boot to boot, and a disk's path must not.
+  ctl=${p%%/host*}
   case ${d##*/} in
     vd*) bp="pci-$pci"; hctl=virtio ;;
-    *) if [ -n "$ata" ]; then bp="pci-$pci-ata-$ata"; else bp="pci-$pci-scsi-$hctl"; fi ;;
+    *) if [ -n "$ata" ]; then
+         first=$(lowest "${p%%/ata[0-9]*}" ata)
+         bp="pci-$pci-ata-$((ata - first + 1))"
+       else
+         h=${hctl%%:*}
+         bp="pci-$pci-scsi-$((h - $(lowest "$ctl" host))):${hctl#*:}"
+       fi ;;
   esac
   echo "$bp ${d##*/} $hctl"
 done | sort | while read -r bp dev hctl; do echo "BOOTLAB: disk $dev $bp $hctl"; done
