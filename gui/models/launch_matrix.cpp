@@ -34,9 +34,7 @@ std::string described(const runner::BootFlags& f) {
 // provides is read from them
 std::string series_text(const runner::KernelRef& k) {
     std::string all;
-    kernel::Series series = kernel::load_series(k.series);
-    if (k.patches >= 0) series = kernel::first_patches(series, static_cast<std::size_t>(k.patches));
-    for (const auto& patch : series.patches) {
+    for (const auto& patch : kernel::load_series(k.series, k.patches).patches) {
         std::ifstream in(patch);
         std::stringstream ss;
         ss << in.rdbuf();

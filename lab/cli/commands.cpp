@@ -499,8 +499,7 @@ int cmd_bisect(const Common& c, const BisectCommand& b) try {
 
 int cmd_kernel_build(const std::string& series, int jobs, bool force) {
     const auto [dir, count] = kernel::split_patch_count(series);
-    kernel::Series s = kernel::load_series(kernel::find_series(dir));
-    if (count >= 0) s = kernel::first_patches(s, static_cast<std::size_t>(count));
+    const kernel::Series s = kernel::load_series(kernel::find_series(dir), count);
     kernel::BuildOptions opt;
     opt.cancel = &g_cancel;
     std::signal(SIGINT, on_sigint);

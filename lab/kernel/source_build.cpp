@@ -236,7 +236,10 @@ constexpr int kMaxOnTopOf = 8; // a chain deeper than this is a loop
 Series load_series_at(const fs::path& dir, int depth);
 } // namespace
 
-Series load_series(const fs::path& dir) { return load_series_at(dir, 0); }
+Series load_series(const fs::path& dir, int patches) {
+    Series s = load_series_at(dir, 0);
+    return patches < 0 ? s : first_patches(s, static_cast<std::size_t>(patches));
+}
 
 namespace {
 Series load_series_at(const fs::path& dir, int depth) {

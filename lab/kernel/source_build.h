@@ -45,8 +45,9 @@ struct Series {
 };
 
 // Reads a series directory (and the series it is on top of). Errors name the file and line (a
-// listed patch that is missing, an on-top-of that names no series or loops).
-Series load_series(const std::filesystem::path& dir);
+// listed patch that is missing, an on-top-of that names no series or loops). patches >= 0: only
+// the first that many of its own patches (first_patches), as "series:NAME@K" names it.
+Series load_series(const std::filesystem::path& dir, int patches = -1);
 
 // The series with only the first k of its own patches (those of on-top-of all stay), named
 // "NAME@K": the kernel as it was after patch k. k = own_count() is the series itself.

@@ -42,9 +42,7 @@ Artifacts prepare_artifacts(const ExperimentSpec& spec, const std::function<void
             kernel::BuildOptions bo;
             bo.progress = [&](const std::string& m) { say("kernel " + k.name + ": " + m); };
             bo.cancel = &cancel;
-            kernel::Series series = kernel::load_series(k.series);
-            if (k.patches >= 0) series = kernel::first_patches(series, static_cast<std::size_t>(k.patches));
-            a.kernels.push_back(kernel::series_kernel(series, bo));
+            a.kernels.push_back(kernel::series_kernel(kernel::load_series(k.series, k.patches), bo));
         } else {
             a.kernels.push_back(kernel::kernel_from_files(k.name, k.image, {}));
         }

@@ -144,13 +144,10 @@ struct LibvirtBackend::Impl {
     // 0x10a") and every boot would fail at once: a small machine started paused says.
     bool kvm() {
         std::lock_guard<std::mutex> lock(mu);
-        if (!kvm_known) {
-            kvm_known = true;
-            kvm_works = caps.find("<domain type='kvm'") != std::string::npos && conn && kvm_starts();
-        }
-        return kvm_works;
+        if (!kvm_works) kvm_works = caps.find("<domain type='kvm'") != std::string::npos && conn && kvm_starts();
+        return *kvm_works;
     }
-    bool kvm_known = false, kvm_works = false;
+    std::optional<bool> kvm_works; // asked yet?
 
     bool kvm_starts() {
         const std::string xml =

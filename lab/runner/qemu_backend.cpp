@@ -16,25 +16,6 @@ namespace {
 namespace fs = std::filesystem;
 constexpr const char* kQemu = "qemu-system-x86_64";
 
-// KVM that works: /dev/kvm is there and QEMU can start a q35 machine on it (asked once per
-// process). A /dev/kvm can be there and still refuse QEMU's vCPUs (nested virtualization
-// without MSR 0x10a: "failed to set MSR"); then every boot would fail at once, so bootlab boots
-// under TCG as on a machine without KVM. A machine that works stays stopped (-S) until the probe
-// gives up on it after 3 s and kills it.
-bool kvm_usable() {
-    static const bool usable = [] {
-        if (::access("/dev/kvm", R_OK | W_OK) != 0) return false;
-        try {
-            process::run_command({kQemu, "-machine", "q35", "-cpu", "max", "-accel", "kvm", "-display", "none",
-                                  "-monitor", "none", "-serial", "none", "-nodefaults", "-S"},
-                                 {}, std::chrono::seconds(3));
-            return false; // it ended by itself: KVM refused it
-        } catch (const Error&) {
-            return true;  // still running, stopped, when the probe ended it
-        }
-    }();
-    return usable;
-}
 
 // A scratch directory for one boot's disk files, removed when the boot ends. Those of bootlab
 // processes that were killed first ("boot-PID-N", 64 MiB sparse disks each) are removed once per
@@ -106,7 +87,25 @@ std::vector<std::string> device_args(const Machine& m, const fs::path& disk_dir)
 
 } // namespace
 
-bool have_kvm() { return kvm_usable(); }
+// KVM that works: /dev/kvm is there and QEMU can start a q35 machine on it (asked once per
+// process). A /dev/kvm can be there and still refuse QEMU's vCPUs (nested virtualization
+// without MSR 0x10a: "failed to set MSR"); then every boot would fail at once, so bootlab boots
+// under TCG as on a machine without KVM. A machine that works stays stopped (-S) until the probe
+// gives up on it after 3 s and kills it.
+bool have_kvm() {
+    static const bool usable = [] {
+        if (::access("/dev/kvm", R_OK | W_OK) != 0) return false;
+        try {
+            process::run_command({kQemu, "-machine", "q35", "-cpu", "max", "-accel", "kvm", "-display", "none",
+                                  "-monitor", "none", "-serial", "none", "-nodefaults", "-S"},
+                                 {}, std::chrono::seconds(3));
+            return false; // it ended by itself: KVM refused it
+        } catch (const Error&) {
+            return true;  // still running, stopped, when the probe ended it
+        }
+    }();
+    return usable;
+}
 
 std::vector<std::string> qemu_argv(const BootRequest& r, const fs::path& disk_dir) {
     const Machine m = describe_machine(r.hardware);
