@@ -4,6 +4,7 @@
 #include "common/error.h"
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -28,6 +29,11 @@ struct HttpResponse {
     std::string content_type = "text/html; charset=utf-8";
     std::string body;
     std::vector<std::pair<std::string, std::string>> headers; // besides the ones every answer gets
+    // Set instead of body by the service's page cache: a cached page is sent from the one copy
+    // every request shares, not copied per request (a run page is ~60 KB).
+    std::shared_ptr<const std::string> shared_body = nullptr;
+
+    const std::string& content() const { return shared_body ? *shared_body : body; }
 };
 
 // {"error": MESSAGE} with this status: how every failure of the API is answered.

@@ -136,7 +136,8 @@ private:
         res_.set(http::field::content_type, r.content_type);
         for (const auto& [k, v] : opt().headers) res_.set(k, v);
         for (const auto& [k, v] : r.headers) res_.set(k, v);
-        res_.body() = std::move(r.body);
+        body_ = r.shared_body ? std::move(r.shared_body) : std::make_shared<const std::string>(std::move(r.body));
+        res_.body() = http::span_body<const char>::value_type(body_->data(), body_->size());
         res_.keep_alive(!close_after);
         res_.prepare_payload();
         stream_.expires_after(opt().write_timeout);
@@ -171,7 +172,8 @@ private:
     beast::tcp_stream stream_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
-    http::response<http::string_body> res_; // alive until written
+    std::shared_ptr<const std::string> body_;  // what res_ points at: alive until written
+    http::response<http::span_body<const char>> res_;
     std::array<char, 8192> sink_{};
     std::shared_ptr<Shared> server_;
 };
