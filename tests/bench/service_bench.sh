@@ -92,8 +92,21 @@ measure() { # measure NAME URL
 }
 echo "database: $runs boots; run page: run $run, $spans spans, $(wc -c <"$work/www/run.html") bytes"
 echo "wrk: 2 threads, $conns connections, ${secs} s each; uploads of a $(wc -c <"$log")-byte log all the while"
-[ -n "$nginx_url" ] && measure "nginx: run page (static)" "$nginx_url/run.html" || echo "  nginx: not installed or would not start: no reference"
-measure "bootlab: run page" "$url/runs/$run"
+# The run page against nginx, alternating rounds: other load on the machine (a kernel build in
+# another test, say) then weighs on both sides alike, as it would not on two runs one after the
+# other. The ratio is of the requests/s summed over the rounds.
+nginx_sum=0 bootlab_sum=0
+for round in 1 2 3; do
+    if [ -n "$nginx_url" ]; then
+        measure "nginx: run page (static)" "$nginx_url/run.html"
+        nginx_sum=$(awk -v a="$nginx_sum" -v b="${RPS["nginx: run page (static)"]}" 'BEGIN { print a + b }')
+    elif [ $round = 1 ]; then
+        echo "  nginx: not installed or would not start: no reference"
+    fi
+    measure "bootlab: run page" "$url/runs/$run"
+    bootlab_sum=$(awk -v a="$bootlab_sum" -v b="${RPS["bootlab: run page"]}" 'BEGIN { print a + b }')
+    [ "${FAILED["bootlab: run page"]}" = 0 ] || page_failed=1
+done
 measure "bootlab: /api/runs" "$url/api/runs"
 measure "bootlab: /api/runs/ID" "$url/api/runs/$run"
 measure "bootlab: /history" "$url/history?experiment=$experiment"
@@ -105,14 +118,15 @@ echo "uploads during the measurements: $up_ok stored, $up_failed failed"
 
 status=0
 if [ -n "$nginx_url" ]; then
-    ratio=$(awk -v n="${RPS["nginx: run page (static)"]}" -v b="${RPS["bootlab: run page"]}" 'BEGIN { printf "%.2f", n / b }')
-    echo "run page: nginx serves it ${ratio}x as fast as bootlab (target: within 3x)"
+    ratio=$(awk -v n="$nginx_sum" -v b="$bootlab_sum" 'BEGIN { printf "%.2f", n / b }')
+    echo "run page: nginx serves it ${ratio}x as fast as bootlab over 3 alternating rounds (target: within 3x)"
     awk -v r="$ratio" 'BEGIN { exit !(r > 3) }' && { echo "MISSED: run page slower than 3x nginx"; status=1; }
 fi
 for k in "bootlab: run page" "bootlab: /api/runs" "bootlab: /api/runs/ID" "bootlab: /history" "bootlab: / (run list)"; do
     awk -v p="${P99[$k]}" 'BEGIN { exit !(p > 50) }' && { echo "MISSED: $k p99 ${P99[$k]} ms > 50 ms"; status=1; }
     [ "${FAILED[$k]}" = 0 ] || { echo "MISSED: $k: ${FAILED[$k]} failed requests"; status=1; }
 done
+[ -z "${page_failed:-}" ] || { echo "MISSED: failed requests for the run page in an earlier round"; status=1; }
 [ "$up_failed" = 0 ] || { echo "MISSED: $up_failed uploads failed"; status=1; }
 [ $status = 0 ] && echo "all targets met"
 exit $status
