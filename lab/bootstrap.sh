@@ -22,6 +22,7 @@ packages=(
   libvirt-dev libvirt-daemon-system        # the libvirt backend, and the libvirtd its tests start
   libvirt-clients iproute2                 # tests: virsh, test hosts in network namespaces
   make bc bison flex libelf-dev patch xz-utils  # patched kernels: building linux-source-6.1
+  ccache                                   # patched kernels: series share compiled objects
   qt6-base-dev qt6-charts-dev libqt6opengl6-dev  # bootlab-gui: Qt6 Widgets + Charts
   libgtest-dev libxml2-utils sqlite3 jq    # tests: GoogleTest, xmllint, sqlite3 shell, jq
   clang libclang-rt-14-dev                 # tests: libFuzzer targets (tests/fuzz)

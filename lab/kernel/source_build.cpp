@@ -116,6 +116,27 @@ std::string cache_key(const Series& s, const std::string& version, const std::st
     return h.hex();
 }
 
+// `make` as every step of a build runs it: in the object tree, with the release suffix, and
+// through ccache when it is installed. The compiler cache is shared by all series: a series
+// with a configuration of its own has an object tree of its own, and its first build then
+// compiles for real only what its configuration and patches change; so does a tree rebuilt
+// from scratch (a new compiler, a cleaned cache). base_dir makes the paths ccache hashes
+// relative to the object tree, so that every series' tree finds the same entries (kbuild
+// passes absolute paths); hash_dir is off because these kernels carry no debug info.
+std::vector<std::string> make_command(const fs::path& obj, const std::string& tree_name,
+                                      std::initializer_list<std::string> args) {
+    std::vector<std::string> argv;
+    const bool ccache = !process::find_program("ccache").empty();
+    if (ccache)
+        argv = {"env", "CCACHE_DIR=" + (cache_dir() / "ccache").string(),
+                "CCACHE_BASEDIR=" + (cache_dir() / "kernels").string(), "CCACHE_NOHASHDIR=true",
+                "CCACHE_MAXSIZE=2G"};
+    argv.insert(argv.end(), {"make", "O=" + obj.string(), "LOCALVERSION=-" + tree_name});
+    if (ccache) argv.push_back("CC=ccache gcc");
+    argv.insert(argv.end(), args);
+    return argv;
+}
+
 // Runs a long make, its output appended to `log`, with a progress line every few seconds.
 // `expected` is how many objects the last build of this series made (0 = not known).
 int run_make(const std::vector<std::string>& argv, const fs::path& cwd, std::ofstream& log,
@@ -486,13 +507,12 @@ Kernel series_kernel(const Series& s, const BuildOptions& opt) {
     }
 
     if (say) say("configuring: make " + s.base + " + " + s.fragment.string());
-    const std::string O = "O=" + obj.string();
-    const std::string localversion = "LOCALVERSION=-" + s.tree;
-    step({"make", O, localversion, s.base}, "make " + s.base, tree);
+    auto make = [&](std::initializer_list<std::string> args) { return make_command(obj, s.tree, args); };
+    step(make({s.base}), "make " + s.base, tree);
     step({"scripts/kconfig/merge_config.sh", "-m", "-O", obj.string(), (obj / ".config").string(),
           s.fragment.string()},
          "merging " + s.fragment.string(), tree);
-    step({"make", O, localversion, "olddefconfig"}, "make olddefconfig", tree);
+    step(make({"olddefconfig"}), "make olddefconfig", tree);
     check_fragment(s.fragment, obj / ".config");
 
     const int jobs = opt.jobs > 0 ? opt.jobs : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
@@ -500,10 +520,12 @@ Kernel series_kernel(const Series& s, const BuildOptions& opt) {
     if (full) std::ifstream(work / "objects.last") >> expected; // how many a full build compiles
     if (say) say("building " + s.name + " with make -j" + std::to_string(jobs) + " (log: " + log_file.string() + ")");
     const auto t0 = std::chrono::steady_clock::now();
-    log << "\n$ make " << O << " " << localversion << " -j" << jobs << " bzImage modules\n";
+    const auto build = make({"-j" + std::to_string(jobs), "bzImage", "modules"});
+    log << "\n$";
+    for (const auto& a : build) log << " " << a;
+    log << "\n";
     std::ofstream(compiling) << ::getpid() << "\n";
-    int rc = run_make({"make", O, localversion, "-j" + std::to_string(jobs), "bzImage", "modules"}, tree, log,
-                      expected, &objects, say, opt.cancel);
+    int rc = run_make(build, tree, log, expected, &objects, say, opt.cancel);
     fs::remove(compiling); // make ended by itself
     if (rc != 0)
         throw Error("building " + s.name + " failed (make exit " + std::to_string(rc) + "):\n" +
@@ -512,12 +534,10 @@ Kernel series_kernel(const Series& s, const BuildOptions& opt) {
     if (full && objects > 0) std::ofstream(work / "objects.last") << objects << "\n";
     const auto secs = std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() - t0).count();
 
-    const std::string release = trim(check_output({"make", "-s", O, localversion, "kernelrelease"},
-                                                  "asking the build its kernel release", tree));
+    const std::string release = trim(check_output(make({"-s", "kernelrelease"}), "asking the build its kernel release", tree));
     fs::path stage = staging_dir_for(dir);
     fs::create_directories(stage / "root/boot");
-    step({"make", O, localversion, "INSTALL_MOD_PATH=" + (stage / "root").string(), "INSTALL_MOD_STRIP=1",
-          "modules_install"},
+    step(make({"INSTALL_MOD_PATH=" + (stage / "root").string(), "INSTALL_MOD_STRIP=1", "modules_install"}),
          "make modules_install", tree);
     fs::copy_file(obj / "arch/x86/boot/bzImage", stage / "root/boot" / ("vmlinuz-" + release));
     fs::copy_file(obj / ".config", stage / "config");
