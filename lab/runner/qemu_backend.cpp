@@ -5,9 +5,14 @@
 #include "process/process.h"
 #include "runner/replay.h"
 
+#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <thread>
+
+#include <poll.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 namespace bootlab::runner {
@@ -87,23 +92,53 @@ std::vector<std::string> device_args(const Machine& m, const fs::path& disk_dir)
 
 } // namespace
 
+bool accelerator_starts(const std::string& accel, std::chrono::milliseconds limit) {
+    // QEMU serves its QMP socket from its main loop, which it enters only after the machine is
+    // made and reset: the vCPUs' registers set, where a /dev/kvm that refuses them fails. So the
+    // greeting on the socket says the machine started; QEMU exiting first says it did not.
+    // (in the temporary directory: a socket's path has room for about 100 bytes)
+    const fs::path dir = fs::temp_directory_path() / ("bootlab-accel-" + std::to_string(::getpid()) + "-" + accel);
+    fs::create_directories(dir);
+    const fs::path sock = dir / "qmp";
+    std::error_code ec;
+    fs::remove(sock, ec);
+    process::Child qemu({kQemu, "-machine", "q35", "-cpu", "max", "-accel", accel, "-display", "none", "-monitor",
+                         "none", "-serial", "none", "-nodefaults", "-S", "-qmp",
+                         "unix:" + qemu_path(sock) + ",server=on,wait=off"});
+    bool started = false;
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    std::string ignored;
+    while (!started && std::chrono::steady_clock::now() < deadline) {
+        if (!qemu.read_some(&ignored, std::chrono::milliseconds(50))) break; // exited: refused
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        if (sock.string().size() >= sizeof addr.sun_path) break;
+        std::strncpy(addr.sun_path, sock.c_str(), sizeof addr.sun_path - 1);
+        const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0) break;
+        if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0) {
+            pollfd p{fd, POLLIN, 0};
+            char buf[16] = {};
+            const int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                  deadline - std::chrono::steady_clock::now()).count());
+            started = ::poll(&p, 1, std::max(left, 1)) == 1 && ::read(fd, buf, sizeof buf - 1) > 0 &&
+                      std::string_view(buf).find("QMP") != std::string_view::npos;
+        }
+        ::close(fd);
+    }
+    qemu.kill_group();
+    qemu.wait();
+    fs::remove_all(dir, ec);
+    return started;
+}
+
 // KVM that works: /dev/kvm is there and QEMU can start a q35 machine on it (asked once per
 // process). A /dev/kvm can be there and still refuse QEMU's vCPUs (nested virtualization
 // without MSR 0x10a: "failed to set MSR"); then every boot would fail at once, so bootlab boots
-// under TCG as on a machine without KVM. A machine that works stays stopped (-S) until the probe
-// gives up on it after 3 s and kills it.
+// under TCG as on a machine without KVM.
 bool have_kvm() {
-    static const bool usable = [] {
-        if (::access("/dev/kvm", R_OK | W_OK) != 0) return false;
-        try {
-            process::run_command({kQemu, "-machine", "q35", "-cpu", "max", "-accel", "kvm", "-display", "none",
-                                  "-monitor", "none", "-serial", "none", "-nodefaults", "-S"},
-                                 {}, std::chrono::seconds(3));
-            return false; // it ended by itself: KVM refused it
-        } catch (const Error&) {
-            return true;  // still running, stopped, when the probe ended it
-        }
-    }();
+    static const bool usable = ::access("/dev/kvm", R_OK | W_OK) == 0 &&
+                               accelerator_starts("kvm", std::chrono::seconds(10));
     return usable;
 }
 

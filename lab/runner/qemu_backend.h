@@ -4,6 +4,7 @@
 // console read from a pipe.
 #include "runner/backend.h"
 
+#include <chrono>
 #include <filesystem>
 #include <mutex>
 
@@ -16,6 +17,9 @@ std::vector<std::string> qemu_argv(const BootRequest& r, const std::filesystem::
 std::string qemu_version();
 // KVM on this machine that QEMU can use: /dev/kvm, and a q35 machine starts on it (probed once).
 bool have_kvm();
+// Whether QEMU starts a q35 machine (stopped) with this accelerator ("kvm", "tcg") within
+// `limit`; the machine is killed at once. A fraction of a second where it works.
+bool accelerator_starts(const std::string& accel, std::chrono::milliseconds limit);
 
 class QemuBackend : public Backend {
 public:

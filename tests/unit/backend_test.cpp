@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <fstream>
 #include <sys/resource.h>
+#include <unistd.h>
 #include <regex>
 #include <set>
 
@@ -247,4 +248,25 @@ TEST(ConsoleLog, AFloodIsCappedAndSaysWhatWasDropped) {
     const long grew_mb = (after.ru_maxrss - before.ru_maxrss) / 1024;
     std::printf("console flood of 300 MiB: kept %zu MiB, peak memory grew by %ld MiB\n", kept.size() >> 20, grew_mb);
     EXPECT_LT(grew_mb, 128); // head + tail + the copy str() makes (~100 MiB), not 300 MiB
+}
+
+// The accelerator probe that decides KVM or TCG, on both of its answers: TCG starts a machine
+// everywhere QEMU runs; an accelerator QEMU does not know makes it exit at once.
+TEST(AcceleratorProbe, TcgStartsAndAnUnknownAcceleratorDoesNot) {
+    if (process::find_program("qemu-system-x86_64").empty()) GTEST_SKIP() << "no QEMU";
+    EXPECT_TRUE(accelerator_starts("tcg", std::chrono::seconds(20)));
+    EXPECT_FALSE(accelerator_starts("no-such-accel", std::chrono::seconds(20)));
+    // KVM, against what QEMU does left alone for 2 s: still running (the run is ended: an Error)
+    // when KVM works, ended by itself when /dev/kvm refuses it
+    if (::access("/dev/kvm", R_OK | W_OK) == 0) {
+        bool runs = false;
+        try {
+            process::run_command({"qemu-system-x86_64", "-machine", "q35", "-cpu", "max", "-accel", "kvm", "-display",
+                                  "none", "-monitor", "none", "-serial", "none", "-nodefaults", "-S"},
+                                 {}, std::chrono::seconds(2));
+        } catch (const Error&) {
+            runs = true;
+        }
+        EXPECT_EQ(accelerator_starts("kvm", std::chrono::seconds(20)), runs);
+    }
 }
