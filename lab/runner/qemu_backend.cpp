@@ -93,10 +93,11 @@ std::vector<std::string> device_args(const Machine& m, const fs::path& disk_dir)
 } // namespace
 
 bool accelerator_starts(const std::string& accel, std::chrono::milliseconds limit) {
-    // QEMU serves its QMP socket from its main loop, which it enters only after the machine is
-    // made and reset: the vCPUs' registers set, where a /dev/kvm that refuses them fails. So the
-    // greeting on the socket says the machine started; QEMU exiting first says it did not.
-    // (in the temporary directory: a socket's path has room for about 100 bytes)
+    // QEMU answers QMP commands from its main loop, which it enters only after the machine is
+    // made and reset: the vCPUs' registers set, where a /dev/kvm that refuses them fails. So an
+    // answer to query-status says the machine started; QEMU exiting first says it did not. (The
+    // greeting alone says nothing: a monitor thread of its own sends it, before the reset.)
+    // The socket is in the temporary directory: its path has room for about 100 bytes.
     const fs::path dir = fs::temp_directory_path() / ("bootlab-accel-" + std::to_string(::getpid()) + "-" + accel);
     fs::create_directories(dir);
     const fs::path sock = dir / "qmp";
@@ -105,24 +106,38 @@ bool accelerator_starts(const std::string& accel, std::chrono::milliseconds limi
     process::Child qemu({kQemu, "-machine", "q35", "-cpu", "max", "-accel", accel, "-display", "none", "-monitor",
                          "none", "-serial", "none", "-nodefaults", "-S", "-qmp",
                          "unix:" + qemu_path(sock) + ",server=on,wait=off"});
-    bool started = false;
     const auto deadline = std::chrono::steady_clock::now() + limit;
+    auto left_ms = [&] {
+        return static_cast<int>(std::max<std::int64_t>(
+            1, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count()));
+    };
+    bool started = false;
     std::string ignored;
-    while (!started && std::chrono::steady_clock::now() < deadline) {
-        if (!qemu.read_some(&ignored, std::chrono::milliseconds(50))) break; // exited: refused
+    int fd = -1;
+    while (fd < 0 && std::chrono::steady_clock::now() < deadline) { // until QEMU listens, or exits
+        if (!qemu.read_some(&ignored, std::chrono::milliseconds(50))) break;
         sockaddr_un addr{};
         addr.sun_family = AF_UNIX;
         if (sock.string().size() >= sizeof addr.sun_path) break;
         std::strncpy(addr.sun_path, sock.c_str(), sizeof addr.sun_path - 1);
-        const int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd < 0) break;
-        if (::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) == 0) {
+        fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd >= 0 && ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
+            ::close(fd);
+            fd = -1;
+        }
+    }
+    if (fd >= 0) {
+        const std::string ask = "{\"execute\":\"qmp_capabilities\"}\n{\"execute\":\"query-status\"}\n";
+        std::string said;
+        if (::write(fd, ask.data(), ask.size()) == static_cast<ssize_t>(ask.size())) {
+            char buf[4096];
             pollfd p{fd, POLLIN, 0};
-            char buf[16] = {};
-            const int left = static_cast<int>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                  deadline - std::chrono::steady_clock::now()).count());
-            started = ::poll(&p, 1, std::max(left, 1)) == 1 && ::read(fd, buf, sizeof buf - 1) > 0 &&
-                      std::string_view(buf).find("QMP") != std::string_view::npos;
+            while (!started && ::poll(&p, 1, left_ms()) == 1) {
+                const ssize_t n = ::read(fd, buf, sizeof buf);
+                if (n <= 0) break; // QEMU closed it: it exited
+                said.append(buf, static_cast<std::size_t>(n));
+                started = said.find("\"status\"") != std::string::npos;
+            }
         }
         ::close(fd);
     }
