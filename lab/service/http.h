@@ -32,8 +32,6 @@ struct HttpResponse {
     // Set instead of body by the service's page cache: a cached page is sent from the one copy
     // every request shares, not copied per request (a run page is ~60 KB).
     std::shared_ptr<const std::string> shared_body = nullptr;
-
-    const std::string& content() const { return shared_body ? *shared_body : body; }
 };
 
 // {"error": MESSAGE} with this status: how every failure of the API is answered.
