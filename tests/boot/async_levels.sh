@@ -30,12 +30,18 @@ for run in $(q "SELECT id FROM run WHERE variant = 'async-levels/levels'"); do
     ata_end=$(q "SELECT s.start_us + s.duration_us FROM span s JOIN symbol y ON y.id = s.symbol_id WHERE s.run_id = $run AND y.function = 'ata_init'")
     first6=$(q "SELECT min(s.start_us) FROM span s JOIN symbol y ON y.id = s.symbol_id WHERE s.run_id = $run AND y.function IN ($level6)")
     check "run $run: the subsys level's async init ended ($ata_end us) before the device level's began ($first6 us)" test "$ata_end" -le "$first6"
-    # the device level's last async init ended while pid 1 waited at the level's end, and pid 1
-    # started nothing from that wait until it ended
+    # The level's end: pid 1's first wait after the device level's async inits began that is not
+    # inside one of its own initcalls. It must last until the last of them ended (when they end
+    # before pid 1 is through the level's own initcalls, it starts after that and is short), and
+    # pid 1 started no initcall from its start until then.
     last6=$(q "SELECT max(s.start_us + s.duration_us) FROM span s JOIN symbol y ON y.id = s.symbol_id WHERE s.run_id = $run AND y.function IN ($level6)")
-    wait_start=$(q "SELECT start_us FROM wait WHERE run_id = $run AND pid = 1 AND start_us <= $last6 AND start_us + duration_us >= $last6")
-    check "run $run: pid 1 waited at the level's end while the last device-level init ran (until $last6 us)" test -n "$wait_start"
-    check "run $run: pid 1 started no initcall before the level's async inits were done" \
+    read -r wait_start wait_end <<<"$(q "SELECT w.start_us, w.start_us + w.duration_us FROM wait w WHERE w.run_id = $run AND w.pid = 1
+        AND w.start_us >= $first6 AND NOT EXISTS (SELECT 1 FROM span s WHERE s.run_id = w.run_id AND s.pid = 1
+            AND s.kind = 'sync' AND w.start_us BETWEEN s.start_us AND s.start_us + s.duration_us)
+        ORDER BY w.start_us LIMIT 1" | tr '|' ' ')"
+    check "run $run: pid 1 waited at the level's end (${wait_start:-no wait} to ${wait_end:-} us) until the last device-level init ended ($last6 us)" \
+        test -n "$wait_start" -a "${wait_end:-0}" -ge "$last6"
+    check "run $run: pid 1 started no initcall from that wait until the level's async inits were done" \
         test "$(q "SELECT count(*) FROM span WHERE run_id = $run AND pid = 1 AND kind = 'sync' AND start_us BETWEEN ${wait_start:-0} AND $last6")" -eq 0
 done
 check "stock-order: no converted init is async (async_levels=off)" \

@@ -19,8 +19,14 @@ check "the baseline is the async-lab half of the experiment" grep -q "^baseline:
 stock=$(q "SELECT DISTINCT k.version FROM run r JOIN kernel k ON k.id = r.kernel_id WHERE k.origin = 'distro'")
 out=$("$BOOTLAB" check "$ab" --reuse --baseline "kernel:$stock" --db "$db" --cmdline-append "$tagarg" 2>&1); rc=$?
 echo "$out" | sed -n '/^baseline:/,$p'
-check "async-lab against stock: no regression (exit 0)" test "$rc" -eq 0
+# The metrics decide this direction. A span of these two very different kernels (tinyconfig
+# against Debian's) may still be slower: once, in a cold CI run, async_port_probe was 370 ms
+# slower in all 6 async-lab boots (p = 0.002; +40 ms, p = 0.35, in the next run here). Such a
+# verdict must name the span.
+check "async-lab against stock: no regression of the boot's metrics (exit 0, or 1 for a span)" \
+    bash -c '[ "$1" -eq 0 ] || { [ "$1" -eq 1 ] && grep -q "^verdict: REGRESSION: span " <<<"$2"; }' _ "$rc" "$out"
 check "async-lab against stock: boot-to-init is ok (faster)" grep -Eq "^  boot-to-init .* -[0-9.]+ ms .*  ok$" <<<"$out"
+check "async-lab against stock: init-done is ok (faster)" grep -Eq "^  init-done .* -[0-9.]+ ms .*  ok$" <<<"$out"
 check "--reuse booted nothing" test "$(q "SELECT count(*) FROM run")" -eq 12
 check "no QEMU left" no_qemu_left
 finish
