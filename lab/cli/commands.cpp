@@ -1,6 +1,7 @@
 #include "cli/commands.h"
 
 #include "common/atomic_file.h"
+#include "common/cache.h"
 #include "common/error.h"
 #include "common/json_dump.h"
 #include "bisect/bisect.h"
@@ -180,13 +181,15 @@ std::vector<runner::HostSpec> host_specs(const HostOptions& h, int jobs) {
 // Where the boots went, when that is news: several hosts, uploads, or a host that failed.
 void print_hosts_used(const runner::ExperimentResult& r) {
     bool news = r.hosts.size() > 1;
-    for (const auto& h : r.hosts) news |= h.uploaded > 0 || !h.failure.empty() || h.backend != "qemu";
+    for (const auto& h : r.hosts) news |= h.uploaded > 0 || !h.failure.empty() || h.backend != "qemu" || !h.accel_note.empty();
     if (!news) return;
     std::cerr << "hosts:\n";
     for (const auto& h : r.hosts) {
         std::cerr << "  " << h.name << " (" << h.backend << ", " << h.jobs << " slot" << (h.jobs == 1 ? "" : "s")
                   << "): " << h.boots << " boot" << (h.boots == 1 ? "" : "s") << ", " << h.uploaded << " bytes uploaded";
+        if (!h.accel.empty()) std::cerr << ", under " << h.accel;
         if (!h.failure.empty()) std::cerr << "; FAILED: " << h.failure;
+        if (!h.accel_note.empty()) std::cerr << "\n    " << h.accel_note;
         std::cerr << "\n";
     }
     char idle[96];
@@ -210,6 +213,7 @@ Booted boot_experiment(store::Store& store, const runner::ExperimentSpec& spec, 
     opt.hang = rc.hang;
     opt.origin = origin;
     opt.hosts = host_specs(rc.hosts, rc.jobs);
+    if (!rc.hosts.accel.empty()) opt.accel = runner::parse_accel(rc.hosts.accel);
     const auto hosts = runner::hosts_for(spec, opt);
     int slots = 0;
     for (const auto& h : hosts) slots += h.jobs;
@@ -552,7 +556,7 @@ int cmd_reparse(const Common& c, const std::vector<std::int64_t>& runs) {
 
 namespace bootlab::cli {
 
-int cmd_hosts(const HostOptions& h, bool json) {
+int cmd_hosts(const HostOptions& h, bool json, bool probe_again) {
     std::vector<runner::HostSpec> hosts = host_specs(h, 1);
     std::string from = h.hosts_file.empty() && h.hosts.empty() ? runner::default_hosts_file().string() : "";
     if (hosts.empty()) hosts = runner::configured_hosts();
@@ -563,16 +567,20 @@ int cmd_hosts(const HostOptions& h, bool json) {
     nlohmann::json list = nlohmann::json::array();
     if (!json && !from.empty()) std::cout << "hosts from " << from << "\n";
     int unreachable = 0;
+    if (probe_again) std::filesystem::remove_all(cache_dir() / "kvm-probe");
     for (const auto& spec : hosts) {
         auto backend = runner::make_backend(spec);
         const runner::HostReport r = backend->probe();
+        const bool kvm = r.kvm.usable();
         unreachable += !r.reachable;
         const int free_slots = std::max(0, spec.jobs - r.running);
         if (json) {
             list.push_back({{"name", spec.name}, {"uri", spec.uri}, {"backend", backend->name()}, {"jobs", spec.jobs},
                             {"reachable", r.reachable}, {"error", r.error}, {"hostname", r.hostname},
                             {"libvirt_version", r.libvirt_version}, {"emulator_version", r.emulator_version},
-                            {"cpus", r.cpus}, {"memory_mb", r.memory_mb}, {"kvm", r.kvm},
+                            {"cpus", r.cpus}, {"memory_mb", r.memory_mb}, {"kvm", kvm},
+                            {"kvm_verdict", runner::to_string(r.kvm.kind)}, {"kvm_detail", r.kvm.detail},
+                            {"boots_under", kvm ? "kvm" : "tcg"},
                             {"running", r.running}, {"free_slots", free_slots}});
             continue;
         }
@@ -583,8 +591,8 @@ int cmd_hosts(const HostOptions& h, bool json) {
         }
         std::cout << "  hostname " << r.hostname << ", " << r.emulator_version
                   << (r.libvirt_version.empty() ? "" : ", libvirt " + r.libvirt_version) << "\n"
-                  << "  " << r.cpus << " CPUs, " << r.memory_mb << " MiB, " << (r.kvm ? "KVM" : "no KVM (TCG: slow)")
-                  << "; slots " << free_slots << " free of " << spec.jobs << " (" << r.running << " bootlab boot"
+                  << "  " << r.kvm.describe() << ": boots run under " << (kvm ? "KVM" : "TCG (slower)") << "\n"
+                  << "  " << r.cpus << " CPUs, " << r.memory_mb << " MiB; slots " << free_slots << " free of " << spec.jobs << " (" << r.running << " bootlab boot"
                   << (r.running == 1 ? "" : "s") << " running)\n";
     }
     if (json) std::cout << json_dump(list, 2) << "\n";

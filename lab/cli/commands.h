@@ -32,10 +32,12 @@ int cmd_report(const Common& c, std::int64_t experiment, const std::string& out)
 struct HostOptions {
     std::vector<std::string> hosts;
     std::string hosts_file;
+    std::string accel;      // --accel auto|kvm|tcg (run, check, bisect); "" = $BOOTLAB_ACCEL, the file's
 };
 
-// The configured hosts and what each reports (reachable, versions, CPUs, memory, KVM, slots).
-int cmd_hosts(const HostOptions& h, bool json);
+// The configured hosts and what each reports (reachable, versions, CPUs, memory, what its KVM
+// probe found and what boots there run under, slots). `probe_again`: forget cached verdicts.
+int cmd_hosts(const HostOptions& h, bool json, bool probe_again = false);
 
 struct CheckCommand {
     std::string experiment_file; // booted (or reused with --reuse) unless candidate is given

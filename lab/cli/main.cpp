@@ -14,6 +14,12 @@ void add_host_options(CLI::App* cmd, bootlab::cli::HostOptions& h) {
     cmd->add_option("--hosts", h.hosts_file, "boot on the hosts of this file ([hosts] table)");
 }
 
+void add_accel_option(CLI::App* cmd, bootlab::cli::HostOptions& h) {
+    cmd->add_option("--accel", h.accel, "auto (default: KVM where a probe guest runs on it, else TCG), kvm "
+                    "(an error where it does not work) or tcg; overrides $BOOTLAB_ACCEL and [machine] accel")
+        ->check(CLI::IsMember({"auto", "kvm", "tcg"}));
+}
+
 // --max-regression: "3%" or "0.03"; false (after saying why) if it is neither
 bool parse_fraction(std::string v, double* out) {
     const std::string given = v;
@@ -108,6 +114,7 @@ int main(int argc, char** argv) {
                                                      "userspace or shutdown (repeatable)")
         ->check(CLI::IsMember(interval_names));
     add_host_options(chk, kc.hosts);
+    add_accel_option(chk, kc.hosts);
 
     BisectCommand bc;
     std::string bisect_regression = "3%";
@@ -127,6 +134,7 @@ int main(int argc, char** argv) {
     bis->add_flag("--new", bc.fresh, "boot every step anew (default: reuse the steps an earlier bisect stored)");
     bis->add_option("--cmdline-append", bc.cmdline_append, "extra kernel arguments for every boot");
     add_host_options(bis, bc.hosts);
+    add_accel_option(bis, bc.hosts);
 
     RunCommand rc;
     auto* run = app.add_subcommand("run", "boot an experiment (TOML): kernels x hardware x flags x repetitions");
@@ -143,6 +151,7 @@ int main(int argc, char** argv) {
     run->add_option("--cmdline-append", rc.cmdline_append, "extra kernel arguments for every boot");
     run->add_flag("--print-xml", rc.print_xml, "print the libvirt domain XML of each boot (libvirt hosts)");
     add_host_options(run, rc.hosts);
+    add_accel_option(run, rc.hosts);
     run->add_flag("--test-hang", rc.hang, "guests never power off (tests the timeout)")->group("");
 
     ServeCommand sc;
@@ -161,6 +170,8 @@ int main(int argc, char** argv) {
     auto* hostscmd = app.add_subcommand("hosts", "list the configured hosts and what each reports");
     add_host_options(hostscmd, hosts_opt);
     hostscmd->add_flag("--json", json, "machine-readable output");
+    bool probe_again = false;
+    hostscmd->add_flag("--probe-again", probe_again, "probe KVM anew instead of using this host boot's cached verdict");
 
     auto* logcmd = app.add_subcommand("log", "print a run's raw log (the serial console as received)");
     logcmd->add_option("run", run_id, "run id")->required();
@@ -205,7 +216,7 @@ int main(int argc, char** argv) {
             bc.max_regression_set = bis->count("--max-regression") > 0;
             return cmd_bisect(common, bc);
         }
-        if (*hostscmd) return cmd_hosts(hosts_opt, json);
+        if (*hostscmd) return cmd_hosts(hosts_opt, json, probe_again);
         if (*logcmd) return cmd_log(common, run_id);
         if (*reparse) return cmd_reparse(common, reparse_ids);
         if (*kbuild) return cmd_kernel_build(series, kjobs, force);

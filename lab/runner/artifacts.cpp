@@ -18,8 +18,12 @@ std::string guest_init_script() {
 } // namespace
 
 BootRequest Artifacts::request(const ExperimentSpec& spec, const BootPlan& plan, bool hang) const {
-    return {kernels[plan.kernel], images.at({plan.kernel, plan.hardware}), spec.hardware[plan.hardware].devices,
-            spec.variants[plan.variant].flags, spec.smp, spec.memory_mb, spec.timeout, hang};
+    BootRequest r{kernels[plan.kernel], images.at({plan.kernel, plan.hardware}), spec.hardware[plan.hardware].devices,
+                  spec.variants[plan.variant].flags, spec.smp, spec.memory_mb, spec.timeout};
+    r.stall = spec.stall;
+    r.accel = spec.accel;
+    r.hang = hang;
+    return r;
 }
 
 std::vector<Artifact> Artifacts::files() const {

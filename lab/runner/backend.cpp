@@ -18,6 +18,15 @@ std::string boot_cmdline(const BootRequest& r, const Machine& m) {
 
 int boot_smp(const BootRequest& r) { return r.flags.deterministic ? 1 : r.smp; }
 
+StallRule stall_rule_for(const BootRequest& r) {
+    return stall_rule(r.stall, r.flags.deterministic, r.flags.capture == "dmesg");
+}
+
+bool boots_under_kvm(const BootRequest& r, const KvmVerdict& kvm) {
+    if (r.flags.deterministic || r.accel == Accel::tcg) return false;
+    return r.accel == Accel::kvm || kvm.usable();
+}
+
 void ConsoleLog::append(std::string_view bytes) {
     if (head_.size() < kHeadBytes) {
         // reserved whole at once: growing by doubling would copy and briefly hold 1.5x as much
@@ -65,6 +74,12 @@ void classify_ending(BootOutcome* o, Ending how, const std::string& detail, std:
         o->status = model::RunStatus::Timeout;
         o->error = "no poweroff within " + std::to_string(timeout.count()) + " s; " + detail;
         return;
+    case Ending::stalled:
+        if (o->log.find("Kernel panic") != std::string::npos) break; // the parser finds the panic
+        o->status = model::RunStatus::Timeout;
+        o->stalled = true;
+        o->error = detail;
+        return;
     case Ending::host_failed:
         o->status = model::RunStatus::Error;
         o->host_failed = true;
@@ -73,7 +88,7 @@ void classify_ending(BootOutcome* o, Ending how, const std::string& detail, std:
     case Ending::exited:
         break;
     }
-    if (emulator_failed) {
+    if (emulator_failed && how != Ending::stalled) {
         o->status = model::RunStatus::Error;
         const std::string& log = o->log;
         std::string tail = log.size() > 600 ? log.substr(log.size() - 600) : log;

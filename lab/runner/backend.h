@@ -8,7 +8,9 @@
 #include "kernel/kernel.h"
 #include "model/host_marks.h"
 #include "model/run_status.h"
+#include "runner/accel.h"
 #include "runner/boot_flags.h"
+#include "runner/console_watch.h"
 #include "runner/hardware.h"
 
 #include <atomic>
@@ -29,8 +31,17 @@ struct BootRequest {
     int smp = 2;
     int memory_mb = 512;
     std::chrono::seconds timeout{180};
+    std::chrono::seconds stall{60};    // [machine] stall: silence that ends the boot (0: never)
+    Accel accel = Accel::automatic;    // auto: KVM where the backend's probe says it works
     bool hang = false; // tests: the guest never powers off
 };
+
+// The stall limits of a request (console_watch.h), from its stall, replay and capture mode.
+StallRule stall_rule_for(const BootRequest& r);
+// Whether a request boots under KVM on a host with this verdict: never when deterministic
+// (-icount is TCG's), always when asked for (the scheduler refused to start if it does not
+// work), under auto where the probe says a guest runs.
+bool boots_under_kvm(const BootRequest& r, const KvmVerdict& kvm);
 
 // This machine's name, as runs and reports record it.
 std::string hostname();
@@ -73,6 +84,9 @@ struct BootOutcome {
     BootStart start;                   // exactly what was run
     std::int64_t wall_us = 0;          // emulator start to exit, host clock
     model::HostMarks host_marks;       // the console's marks on that clock (HostMarkTracker)
+    std::string accel;                 // what it booted under: kvm | tcg
+    bool kernel_started = false;       // the kernel printed its first timestamped line
+    bool stalled = false;              // ended by the stall rule (status timeout, error says so)
 };
 
 // How a boot ended, as a backend saw it.
@@ -80,11 +94,13 @@ enum class Ending {
     exited,      // the emulator exited (or the domain shut down) by itself
     timeout,     // the timeout passed: the backend killed it
     cancelled,   // cancel became true: the backend killed it
+    stalled,     // the console stopped making progress (ConsoleWatch): the backend killed it
     host_failed, // the host went away or refused (libvirtd stopped, connection lost)
 };
 // Sets status and error from how it ended and the log: the one definition of a boot's status
 // before the parser looks for a panic. `detail` says what the backend saw (an exit code, a
-// libvirt error); `timeout` is the request's.
+// libvirt error; for `stalled`, ConsoleWatch's words); `timeout` is the request's. A boot that
+// stalled after its kernel panicked is a panic (the parser finds it), not a timeout.
 void classify_ending(BootOutcome* o, Ending how, const std::string& detail, std::chrono::seconds timeout,
                      bool emulator_failed = false);
 
@@ -108,7 +124,7 @@ struct HostReport {
     std::string emulator_version;
     int cpus = 0;
     std::int64_t memory_mb = 0;
-    bool kvm = false;
+    KvmVerdict kvm;                 // what its KVM probe found
     int running = 0;                // bootlab boots running there now
 };
 
@@ -119,6 +135,11 @@ public:
     virtual std::string host() const = 0;       // as configured: where runs say they ran
     virtual std::string version() = 0;          // the emulator's version, for provenance (asked once)
     virtual HostReport probe() = 0;             // never throws: an unreachable host says so
+    // Whether a guest runs under KVM on this host: probed once (accel.h), never throws.
+    virtual KvmVerdict kvm() = 0;
+    // A guest hung under KVM where TCG booted it: KVM is not used under auto from now on, and
+    // the verdict is remembered as `hangs` with `why` where the backend caches verdicts.
+    virtual void distrust_kvm(const std::string& why) = 0;
     // Throws Error naming the profile and host if this host cannot express a machine.
     virtual void check_machine(const std::vector<DeviceSpec>& devices) = 0;
     // Makes the files boots will use available on the host (uploads them if it is remote).

@@ -201,10 +201,20 @@ ExperimentSpec parse_experiment(const std::string& text, const std::filesystem::
     if (auto n = root.get("warmup")) s.warmup = get_int(w, *n, "warmup", 0, 100);
     if (auto n = root.get("machine")) {
         const auto& m = table_at(w, *n, "[machine]");
-        only_keys(w, m, "[machine]", {"smp", "memory", "timeout"});
+        only_keys(w, m, "[machine]", {"smp", "memory", "timeout", "stall", "accel"});
         if (auto v = m.get("smp")) s.smp = get_int(w, *v, "smp", 1, 64);
         if (auto v = m.get("memory")) s.memory_mb = get_int(w, *v, "memory (MiB)", 128, 65536);
         if (auto v = m.get("timeout")) s.timeout = std::chrono::seconds(get_int(w, *v, "timeout (s)", 5, 86400));
+        if (auto v = m.get("stall")) {
+            const int stall = get_int(w, *v, "stall (s of console silence; 0: never)", 0, 86400);
+            if (stall > 0 && stall < 5) w.fail(*v, "stall: at least 5 s (0: never)");
+            s.stall = std::chrono::seconds(stall);
+        }
+        if (auto v = m.get("accel")) {
+            const auto a = parse_accel(get<std::string>(w, *v, "accel"));
+            if (!a) w.fail(*v, "accel: expected \"auto\", \"kvm\" or \"tcg\"");
+            s.accel = *a;
+        }
     }
     if (auto n = root.get("kernels")) {
         for (const auto& [k, v] : table_at(w, *n, "[kernels]")) {

@@ -3,7 +3,9 @@
 //
 //   name = "default"
 //   repetitions = 3
-//   [machine]      smp = 2, memory = 512 (MiB), timeout = 180 (s per boot)
+//   [machine]      smp = 2, memory = 512 (MiB), timeout = 180 (s per boot),
+//                  stall = 60 (s of console silence that end a boot; 0: never; see console_watch.h),
+//                  accel = "auto" | "kvm" | "tcg" (see accel.h)
 //   [kernels]      stock = "distro"   patched = "series:async-lab"   (or a path to an image)
 //                  early = "series:async-lab@2"   (the series up to its patch 2)
 //   [hardware]     sata-scsi-nic = ["ahci:2", "lsi:2", "e1000"]
@@ -14,6 +16,7 @@
 //   [hosts]        rack1 = { uri = "qemu+ssh://lab@rack1/system", jobs = 8 }   (see hosts.h)
 //
 // Mistakes are reported as FILE:LINE: what is wrong.
+#include "runner/accel.h"
 #include "runner/boot_flags.h"
 #include "runner/hardware.h"
 #include "runner/hosts.h"
@@ -59,6 +62,8 @@ struct ExperimentSpec {
     int smp = 2;
     int memory_mb = 512;
     std::chrono::seconds timeout{180};
+    std::chrono::seconds stall{60};
+    Accel accel = Accel::automatic;
     std::vector<KernelRef> kernels;
     std::vector<HardwareSet> hardware;
     std::vector<Variant> variants;

@@ -54,8 +54,11 @@ std::string to_toml(const ExperimentSpec& s) {
     if (!s.description.empty()) root.insert("description", s.description);
     root.insert("repetitions", s.repetitions);
     if (s.warmup) root.insert("warmup", s.warmup);
-    root.insert("machine", toml::table{{"smp", s.smp}, {"memory", s.memory_mb},
-                                       {"timeout", static_cast<std::int64_t>(s.timeout.count())}});
+    toml::table machine{{"smp", s.smp}, {"memory", s.memory_mb},
+                        {"timeout", static_cast<std::int64_t>(s.timeout.count())},
+                        {"stall", static_cast<std::int64_t>(s.stall.count())}};
+    if (s.accel != Accel::automatic) machine.insert("accel", to_string(s.accel));
+    root.insert("machine", std::move(machine));
     toml::table kernels;
     for (const auto& k : s.kernels)
         kernels.insert(k.name, k.source == "distro" ? std::string("distro")

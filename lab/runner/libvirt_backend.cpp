@@ -99,6 +99,51 @@ std::string safe_file_name(const fs::path& p) {
     return s.substr(0, 64);
 }
 
+// A domain's serial console, read on a thread of its own (virStreamRecv blocks) into a buffer
+// that the boot's loop takes from.
+class ConsoleReader {
+public:
+    explicit ConsoleReader(virStreamPtr st) : st_(st), thread_([this] { run(); }) {}
+    ~ConsoleReader() { stop(); }
+    // Moves what arrived since the last call to *out; false once the stream has ended.
+    bool take(std::string* out) {
+        std::lock_guard<std::mutex> lock(mu_);
+        out->append(bytes_);
+        bytes_.clear();
+        return !done_;
+    }
+    // The domain is gone or destroyed, so its stream ends; in case it does not (a host that
+    // stopped answering), it is aborted after 3 s rather than waited for.
+    void stop() {
+        if (!thread_.joinable()) return;
+        for (int i = 0; i < 150; ++i) {
+            if (std::lock_guard<std::mutex> lock(mu_); done_) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+        if (std::lock_guard<std::mutex> lock(mu_); !done_) virStreamAbort(st_);
+        thread_.join();
+    }
+
+private:
+    void run() {
+        std::vector<char> buf(65536);
+        for (;;) {
+            int n = virStreamRecv(st_, buf.data(), buf.size());
+            std::lock_guard<std::mutex> lock(mu_);
+            if (n <= 0) {
+                done_ = true;
+                return;
+            }
+            bytes_.append(buf.data(), static_cast<std::size_t>(n));
+        }
+    }
+    virStreamPtr st_;
+    std::mutex mu_;
+    std::string bytes_;
+    bool done_ = false;
+    std::thread thread_;
+};
+
 } // namespace
 
 struct LibvirtBackend::Impl {
@@ -139,27 +184,70 @@ struct LibvirtBackend::Impl {
         std::lock_guard<std::mutex> lock(mu);
         return conn && virConnectIsAlive(conn) == 1;
     }
-    // KVM that works on the host, asked once per connection. The capabilities offer it as soon
-    // as /dev/kvm is there, but a nested host's KVM may refuse QEMU's vCPUs ("failed to set MSR
-    // 0x10a") and every boot would fail at once: a small machine started paused says.
-    bool kvm() {
-        std::lock_guard<std::mutex> lock(mu);
-        if (!kvm_works) kvm_works = caps.find("<domain type='kvm'") != std::string::npos && conn && kvm_starts();
-        return *kvm_works;
+    // Whether a guest runs under KVM on the host, asked once per connection: libvirt offers kvm
+    // domains as soon as /dev/kvm is there, but a nested host's KVM may refuse QEMU's vCPUs or
+    // hang every guest, so the probe guest (accel.h) is booted there as a kvm domain.
+    KvmVerdict kvm() {
+        std::lock_guard<std::mutex> lock(kvm_mu);
+        if (verdict) return *verdict;
+        try {
+            connection();
+            std::unique_lock<std::mutex> caps_lock(mu);
+            const bool offered = caps.find("<domain type='kvm'") != std::string::npos;
+            caps_lock.unlock();
+            verdict = offered ? probe_guest()
+                              : KvmVerdict{KvmVerdict::Kind::absent, "its libvirt offers no kvm domains"};
+        } catch (const Error& e) {
+            return {KvmVerdict::Kind::absent, e.what()}; // unreachable: asked again next time
+        }
+        return *verdict;
     }
-    std::optional<bool> kvm_works; // asked yet?
+    std::mutex kvm_mu;                     // held while the probe runs (it uploads and boots)
+    std::optional<KvmVerdict> verdict;     // asked yet?
 
-    bool kvm_starts() {
+    KvmVerdict probe_guest() {
+        virConnectPtr c = connection();
+        const std::string kernel = remote_path(kvm_probe_file());
         const std::string xml =
-            "<domain type='kvm'><name>bootlab-kvm-probe-" + std::to_string(::getpid()) + "-" +
-            std::to_string(serial++) + "</name><memory unit='MiB'>64</memory><vcpu>1</vcpu>"
-            "<os><type arch='x86_64' machine='q35'>hvm</type></os><cpu mode='maximum' check='none'/>"
-            "<devices/></domain>";
-        virDomainPtr d = virDomainCreateXML(conn, xml.c_str(), VIR_DOMAIN_START_PAUSED);
-        if (!d) return false;
-        virDomainDestroy(d);
-        virDomainFree(d);
-        return true;
+            "<domain type='kvm'><name>" + domain_name("kvm-probe-" + std::to_string(serial++)) + "</name>"
+            "<memory unit='MiB'>64</memory><vcpu>1</vcpu>"
+            "<os><type arch='x86_64' machine='q35'>hvm</type><kernel>" + kernel + "</kernel></os>"
+            "<cpu mode='maximum' check='none'/><on_poweroff>destroy</on_poweroff><on_reboot>destroy</on_reboot>"
+            "<devices><serial type='pty'><target port='0'/></serial>"
+            "<console type='pty'><target type='serial' port='0'/></console></devices></domain>";
+        Domain dom(virDomainCreateXML(c, xml.c_str(), VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY));
+        if (!dom) return {KvmVerdict::Kind::refused, "libvirt: " + last_error()};
+        Stream st(virStreamNew(c, 0));
+        if (!st || virDomainOpenConsole(dom.p, nullptr, st.p, VIR_DOMAIN_CONSOLE_FORCE) < 0) {
+            const std::string e = last_error();
+            virDomainDestroy(dom.p);
+            return {KvmVerdict::Kind::refused, "cannot open the probe guest's console: " + e};
+        }
+        std::string console;
+        bool exited = false;
+        {
+            ConsoleReader reader(st.p);
+            if (virDomainResume(dom.p) < 0) {
+                const std::string e = last_error();
+                virDomainDestroy(dom.p);
+                return {KvmVerdict::Kind::refused, "libvirt: " + e};
+            }
+            const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kKvmProbeSeconds);
+            while (console.find(kProbeOk) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+                std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                const bool open = reader.take(&console);
+                int state = 0, reason = 0;
+                if (!open || virDomainGetState(dom.p, &state, &reason, 0) < 0 || state == VIR_DOMAIN_SHUTOFF ||
+                    state == VIR_DOMAIN_CRASHED) {
+                    exited = console.find(kProbeOk) == std::string::npos;
+                    break;
+                }
+            }
+            virDomainDestroy(dom.p);
+            reader.stop();
+            reader.take(&console);
+        }
+        return judge_probe(console, exited);
     }
 
     // The pool, defined, built and started if it is not. `refresh`: rescan its directory, to
@@ -315,9 +403,16 @@ HostReport LibvirtBackend::probe() {
     return h;
 }
 
+KvmVerdict LibvirtBackend::kvm() { return impl_->kvm(); }
+
+void LibvirtBackend::distrust_kvm(const std::string& why) {
+    std::lock_guard<std::mutex> lock(impl_->kvm_mu);
+    impl_->verdict = KvmVerdict{KvmVerdict::Kind::hangs, why};
+}
+
 void LibvirtBackend::check_machine(const std::vector<DeviceSpec>& devices) {
     virConnectPtr c = impl_->connection();
-    const char* type = impl_->kvm() ? "kvm" : "qemu";
+    const char* type = impl_->kvm().usable() ? "kvm" : "qemu";
     char* x = virConnectGetDomainCapabilities(c, nullptr, "x86_64", "q35", type, 0);
     if (!x) throw Error(impl_->where() + ": cannot run x86_64 q35 guests: " + last_error());
     const std::string caps = x;
@@ -382,7 +477,9 @@ BootOutcome LibvirtBackend::boot(const BootRequest& r, const std::atomic<bool>& 
     try {
         c = impl_->connection();
         d.name = domain_name(std::to_string(impl_->serial++));
-        d.type = impl_->kvm() && !r.flags.deterministic ? "kvm" : "qemu";
+        const bool use_kvm = boots_under_kvm(r, impl_->kvm());
+        o.accel = use_kvm ? "kvm" : "tcg";
+        d.type = use_kvm ? "kvm" : "qemu";
         d.kernel = impl_->remote_path(r.kernel.image);
         d.initrd = impl_->remote_path(r.initrd.path);
         o.start.emulator = version();
@@ -431,27 +528,11 @@ BootOutcome LibvirtBackend::boot(const BootRequest& r, const std::atomic<bool>& 
         virDomainDestroy(dom.p);
         return host_failed("cannot open the serial console: " + e);
     }
-    struct Reader {
-        std::mutex mu;
-        std::string bytes;
-        bool done = false;
-    } reader;
-    std::thread thread([&] {
-        std::vector<char> buf(65536);
-        for (;;) {
-            int n = virStreamRecv(st.p, buf.data(), buf.size());
-            std::lock_guard<std::mutex> lock(reader.mu);
-            if (n <= 0) {
-                reader.done = true;
-                return;
-            }
-            reader.bytes.append(buf.data(), static_cast<std::size_t>(n));
-        }
-    });
+    ConsoleReader reader(st.p);
     if (virDomainResume(dom.p) < 0) {
         const std::string e = last_error();
         virDomainDestroy(dom.p);
-        thread.join();
+        reader.stop();
         return host_failed("cannot start the domain: " + e);
     }
 
@@ -463,28 +544,30 @@ BootOutcome LibvirtBackend::boot(const BootRequest& r, const std::atomic<bool>& 
     std::string detail;
     ConsoleLog console;
     model::HostMarkTracker marks;
+    ConsoleWatch watch(stall_rule_for(r), t_run);
     auto since_run = [t_run](std::chrono::steady_clock::time_point t) {
         return std::chrono::duration_cast<std::chrono::microseconds>(t - t_run).count();
     };
     bool gone = false, reader_done = false;
     std::optional<std::chrono::steady_clock::time_point> powered_off;
     auto last_check = t0, last_byte = t0;
+    std::string bytes;
     while (!gone) {
         std::this_thread::sleep_for(std::chrono::milliseconds(20));
         const auto now = std::chrono::steady_clock::now();
-        {
-            std::lock_guard<std::mutex> lock(reader.mu);
-            if (!reader.bytes.empty()) {
-                marks.feed(reader.bytes, since_run(now));
-                console.append(reader.bytes);
-                if (cb.console) cb.console(reader.bytes);
-                reader.bytes.clear();
-                last_byte = now;
-            }
-            reader_done = reader.done;
+        reader_done = !reader.take(&bytes);
+        if (!bytes.empty()) {
+            marks.feed(bytes, since_run(now));
+            console.append(bytes);
+            watch.feed(bytes, now);
+            if (cb.console) cb.console(bytes);
+            bytes.clear();
+            last_byte = now;
         }
+        std::optional<std::string> stalled;
         if (cancel) how = Ending::cancelled;
         else if (now > deadline && !powered_off) how = Ending::timeout, detail = "domain destroyed";
+        else if (!powered_off && (stalled = watch.stalled(now))) how = Ending::stalled, detail = *stalled + "; domain destroyed";
         if (how != Ending::exited) {
             virDomainDestroy(dom.p);
             break;
@@ -514,23 +597,16 @@ BootOutcome LibvirtBackend::boot(const BootRequest& r, const std::atomic<bool>& 
         }
     }
     const auto t_end = powered_off.value_or(std::chrono::steady_clock::now());
-    // The domain is gone or destroyed, so its console stream ends; in case it does not (a
-    // host that stopped answering), it is aborted rather than waited for.
-    for (int i = 0; i < 150; ++i) {
-        if (std::lock_guard<std::mutex> lock(reader.mu); reader.done) break;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    if (std::lock_guard<std::mutex> lock(reader.mu); !reader.done) virStreamAbort(st.p);
-    thread.join();
-    {
-        std::lock_guard<std::mutex> lock(reader.mu);
-        marks.feed(reader.bytes, since_run(std::chrono::steady_clock::now()));
-        console.append(reader.bytes);
-        if (cb.console && !reader.bytes.empty()) cb.console(reader.bytes);
-    }
+    reader.stop();
+    reader.take(&bytes);
+    marks.feed(bytes, since_run(std::chrono::steady_clock::now()));
+    console.append(bytes);
+    watch.feed(bytes);
+    if (cb.console && !bytes.empty()) cb.console(bytes);
     o.log = console.str();
     o.wall_us = since_run(t_end);
     o.host_marks = marks.finish(o.wall_us);
+    o.kernel_started = watch.kernel_started();
     classify_ending(&o, how, detail, r.timeout);
     return o;
 }

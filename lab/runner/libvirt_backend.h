@@ -22,6 +22,8 @@ public:
     std::string host() const override;
     std::string version() override;
     HostReport probe() override;
+    KvmVerdict kvm() override;
+    void distrust_kvm(const std::string& why) override;
     void check_machine(const std::vector<DeviceSpec>& devices) override;
     std::uint64_t prepare(const std::vector<Artifact>& files,
                           const std::function<void(const std::string&)>& say) override;

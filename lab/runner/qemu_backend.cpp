@@ -2,17 +2,17 @@
 
 #include "common/cache.h"
 #include "common/error.h"
+#include "common/sha256.h"
 #include "process/process.h"
 #include "runner/replay.h"
 
+#include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <mutex>
 #include <thread>
 
-#include <poll.h>
-#include <sys/socket.h>
-#include <sys/un.h>
 #include <unistd.h>
 
 namespace bootlab::runner {
@@ -92,80 +92,70 @@ std::vector<std::string> device_args(const Machine& m, const fs::path& disk_dir)
 
 } // namespace
 
-bool accelerator_starts(const std::string& accel, std::chrono::milliseconds limit) {
-    // QEMU answers QMP commands from its main loop, which it enters only after the machine is
-    // made and reset: the vCPUs' registers set, where a /dev/kvm that refuses them fails. So an
-    // answer to query-status says the machine started; QEMU exiting first says it did not. (The
-    // greeting alone says nothing: a monitor thread of its own sends it, before the reset.)
-    // The socket is in the temporary directory: its path has room for about 100 bytes.
-    const fs::path dir = fs::temp_directory_path() / ("bootlab-accel-" + std::to_string(::getpid()) + "-" + accel);
-    fs::create_directories(dir);
-    const fs::path sock = dir / "qmp";
-    std::error_code ec;
-    fs::remove(sock, ec);
-    process::Child qemu({kQemu, "-machine", "q35", "-cpu", "max", "-accel", accel, "-display", "none", "-monitor",
-                         "none", "-serial", "none", "-nodefaults", "-S", "-qmp",
-                         "unix:" + qemu_path(sock) + ",server=on,wait=off"});
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    auto left_ms = [&] {
-        return static_cast<int>(std::max<std::int64_t>(
-            1, std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now()).count()));
-    };
-    bool started = false;
-    std::string ignored;
-    int fd = -1;
-    while (fd < 0 && std::chrono::steady_clock::now() < deadline) { // until QEMU listens, or exits
-        if (!qemu.read_some(&ignored, std::chrono::milliseconds(50))) break;
-        sockaddr_un addr{};
-        addr.sun_family = AF_UNIX;
-        if (sock.string().size() >= sizeof addr.sun_path) break;
-        std::strncpy(addr.sun_path, sock.c_str(), sizeof addr.sun_path - 1);
-        fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        if (fd >= 0 && ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr) != 0) {
-            ::close(fd);
-            fd = -1;
-        }
-    }
-    if (fd >= 0) {
-        const std::string ask = "{\"execute\":\"qmp_capabilities\"}\n{\"execute\":\"query-status\"}\n";
-        std::string said;
-        if (::write(fd, ask.data(), ask.size()) == static_cast<ssize_t>(ask.size())) {
-            char buf[4096];
-            pollfd p{fd, POLLIN, 0};
-            while (!started && ::poll(&p, 1, left_ms()) == 1) {
-                const ssize_t n = ::read(fd, buf, sizeof buf);
-                if (n <= 0) break; // QEMU closed it: it exited
-                said.append(buf, static_cast<std::size_t>(n));
-                started = said.find("\"status\"") != std::string::npos;
+std::string qemu_binary() {
+    const char* q = std::getenv("BOOTLAB_QEMU");
+    return q && *q ? q : kQemu;
+}
+
+std::string kvm_device() {
+    const char* d = std::getenv("BOOTLAB_KVM_DEVICE");
+    return d && *d ? d : "/dev/kvm";
+}
+
+KvmVerdict probe_guest(const std::string& accel) {
+    std::string console;
+    bool exited = false;
+    try {
+        process::Child qemu({qemu_binary(), "-machine", "q35", "-cpu", "max", "-accel", accel, "-m", "64",
+                             "-display", "none", "-monitor", "none", "-nodefaults", "-serial", "stdio",
+                             "-no-reboot", "-kernel", kvm_probe_file()});
+        const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kKvmProbeSeconds);
+        while (console.find(kProbeOk) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+            if (!qemu.read_some(&console, std::chrono::milliseconds(50))) {
+                exited = true;
+                break;
             }
+            if (console.size() > (64u << 10)) console.erase(0, console.size() - (32u << 10));
         }
-        ::close(fd);
+        qemu.kill_group();
+        qemu.wait();
+    } catch (const Error& e) { // the emulator is not there
+        return {KvmVerdict::Kind::refused, e.what()};
     }
-    qemu.kill_group();
-    qemu.wait();
-    fs::remove_all(dir, ec);
-    return started;
+    return judge_probe(console, exited);
 }
 
-// KVM that works: /dev/kvm is there and QEMU can start a q35 machine on it (asked once per
-// process). A /dev/kvm can be there and still refuse QEMU's vCPUs (nested virtualization
-// without MSR 0x10a: "failed to set MSR"); then every boot would fail at once, so bootlab boots
-// under TCG as on a machine without KVM.
-bool have_kvm() {
-    static const bool usable = ::access("/dev/kvm", R_OK | W_OK) == 0 &&
-                               accelerator_starts("kvm", std::chrono::seconds(10));
-    return usable;
+std::string local_kvm_key() {
+    std::string boot_id;
+    std::ifstream("/proc/sys/kernel/random/boot_id") >> boot_id;
+    const fs::path q = process::find_program(qemu_binary());
+    std::error_code ec;
+    const auto mtime = fs::last_write_time(q, ec).time_since_epoch().count();
+    return "qemu " + q.string() + " " + std::to_string(mtime) + " " + qemu_version() + " boot " + boot_id +
+           " device " + kvm_device() + " payload " + Sha256().add(kvm_probe_payload()).hex().substr(0, 16);
 }
 
-std::vector<std::string> qemu_argv(const BootRequest& r, const fs::path& disk_dir) {
+KvmVerdict local_kvm() {
+    const std::string dev = kvm_device();
+    if (::access(dev.c_str(), F_OK) != 0) return {KvmVerdict::Kind::absent, dev + " does not exist"};
+    if (::access(dev.c_str(), R_OK | W_OK) != 0)
+        return {KvmVerdict::Kind::absent, dev + ": " + std::strerror(errno) + " (add yourself to its group, kvm)"};
+    const std::string key = local_kvm_key();
+    if (auto v = cached_verdict(key)) return *v;
+    KvmVerdict v = probe_guest("kvm");
+    cache_verdict(key, v);
+    return v;
+}
+
+std::vector<std::string> qemu_argv(const BootRequest& r, const fs::path& disk_dir, bool kvm) {
     const Machine m = describe_machine(r.hardware);
-    std::vector<std::string> a = {kQemu, "-machine", "q35", "-cpu", "max", "-smp", std::to_string(boot_smp(r)),
+    std::vector<std::string> a = {qemu_binary(), "-machine", "q35", "-cpu", "max", "-smp", std::to_string(boot_smp(r)),
                                   "-m", std::to_string(r.memory_mb),
                                   "-display", "none", "-monitor", "none", "-serial", "stdio",
                                   "-no-reboot", "-nic", "none",
                                   "-kernel", r.kernel.image.string(), "-initrd", r.initrd.path.string(),
                                   "-append", boot_cmdline(r, m)};
-    if (have_kvm() && !r.flags.deterministic) a.insert(a.end(), {"-accel", "kvm"});
+    if (kvm) a.insert(a.end(), {"-accel", "kvm"});
     const auto replay = replay_qemu_args(r.flags);
     a.insert(a.end(), replay.begin(), replay.end());
     auto dev = device_args(m, disk_dir);
@@ -185,11 +175,23 @@ HostReport QemuBackend::probe() {
     h.hostname = hostname();
     h.emulator_version = version();
     h.reachable = !h.emulator_version.empty();
-    if (!h.reachable) h.error = std::string(kQemu) + " is not installed (apt-get install qemu-system-x86)";
+    if (!h.reachable) h.error = qemu_binary() + " is not installed (apt-get install qemu-system-x86)";
     h.cpus = static_cast<int>(::sysconf(_SC_NPROCESSORS_ONLN));
     h.memory_mb = static_cast<std::int64_t>(::sysconf(_SC_PHYS_PAGES)) * ::sysconf(_SC_PAGE_SIZE) / (1 << 20);
-    h.kvm = have_kvm();
+    h.kvm = kvm();
     return h;
+}
+
+KvmVerdict QemuBackend::kvm() {
+    std::lock_guard<std::mutex> lock(kvm_mu_);
+    if (!kvm_) kvm_ = local_kvm();
+    return *kvm_;
+}
+
+void QemuBackend::distrust_kvm(const std::string& why) {
+    std::lock_guard<std::mutex> lock(kvm_mu_);
+    kvm_ = KvmVerdict{KvmVerdict::Kind::hangs, why};
+    cache_verdict(local_kvm_key(), *kvm_);
 }
 
 BootOutcome QemuBackend::boot(const BootRequest& r, const std::atomic<bool>& cancel, const BootCallbacks& cb) {
@@ -199,13 +201,17 @@ BootOutcome QemuBackend::boot(const BootRequest& r, const std::atomic<bool>& can
     o.start.emulator = version();
     try {
         ScratchDir scratch;
-        o.start.argv = qemu_argv(r, scratch.path);
+        const bool use_kvm = boots_under_kvm(r, kvm());
+        o.accel = use_kvm ? "kvm" : "tcg";
+        o.start.argv = qemu_argv(r, scratch.path, use_kvm);
         if (cb.started) cb.started(o.start);
         const auto t0 = std::chrono::steady_clock::now();
         const auto deadline = t0 + r.timeout;
         process::Child qemu(o.start.argv); // stdin /dev/null, stdout+stderr the console pipe, own group
         ConsoleLog console;
         model::HostMarkTracker marks;
+        ConsoleWatch watch(stall_rule_for(r), t0);
+        std::string detail;
         auto since_start = [t0] {
             return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - t0).count();
         };
@@ -221,9 +227,11 @@ BootOutcome QemuBackend::boot(const BootRequest& r, const std::atomic<bool>& can
             if (chunk.size() < 16384) std::this_thread::sleep_for(std::chrono::milliseconds(20));
             if (cb.console && !chunk.empty()) cb.console(chunk);
             console.append(chunk);
+            watch.feed(chunk);
             chunk.clear();
             if (cancel) how = Ending::cancelled;
-            else if (std::chrono::steady_clock::now() > deadline) how = Ending::timeout;
+            else if (std::chrono::steady_clock::now() > deadline) how = Ending::timeout, detail = "QEMU killed";
+            else if (auto why = watch.stalled()) how = Ending::stalled, detail = *why + "; QEMU killed";
             if (how != Ending::exited) break;
         }
         if (how != Ending::exited) qemu.kill_group();
@@ -231,8 +239,9 @@ BootOutcome QemuBackend::boot(const BootRequest& r, const std::atomic<bool>& can
         o.log = console.str();
         o.wall_us = since_start();
         o.host_marks = marks.finish(o.wall_us);
-        classify_ending(&o, how, how == Ending::timeout ? "QEMU killed" : "QEMU exited with " + std::to_string(exit_code),
-                        r.timeout, exit_code != 0);
+        o.kernel_started = watch.kernel_started();
+        classify_ending(&o, how, detail.empty() ? "QEMU exited with " + std::to_string(exit_code) : detail, r.timeout,
+                        exit_code != 0);
     } catch (const Error& e) { // QEMU missing, no room for disk files: this boot's error
         o.status = model::RunStatus::Error;
         o.error = e.what();
@@ -242,7 +251,7 @@ BootOutcome QemuBackend::boot(const BootRequest& r, const std::atomic<bool>& can
 
 std::string qemu_version() {
     try {
-        auto out = process::check_output({kQemu, "--version"}, "qemu version");
+        auto out = process::check_output({qemu_binary(), "--version"}, "qemu version");
         return out.substr(0, out.find('\n'));
     } catch (const Error&) {
         return "";

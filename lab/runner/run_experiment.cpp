@@ -26,13 +26,37 @@ struct Host {
     HostResult result;
     int warmups_left = 0; // warm-up boots still to start here
     int warming = 0;      // warm-up boots running here: its other slots wait for them
+    // trust (under the scheduler's lock): see the slot loop
+    bool tcg_only = false;       // a boot stalled under KVM and TCG booted it: TCG from now on
+    bool kvm_proven = false;     // a boot ran to its end under KVM here
+    bool retry_useless = false;  // a stalled boot stalled under TCG too: the kernel, not KVM
+    bool reached_kernel = false; // some boot here got as far as the kernel's first line
+    int early_failures = 0;      // boots that failed before that, while none got there ...
+    std::string early_kind;      // ... all in this way (failure_kind)
 };
+
+// What to tell someone whose host failed every boot before the kernel printed a line.
+std::string fail_fast_advice(const BootOutcome& o) {
+    if (o.accel == "kvm")
+        return "the boots ran under KVM: try --accel tcg (or BOOTLAB_ACCEL=tcg), and `bootlab hosts` to see "
+               "what the KVM probe found";
+    if (o.error.find("exited with") != std::string::npos)
+        return "the emulator's own words are in the error above; `bootlab run FILE --print-qemu` prints the "
+               "command to run by hand";
+    return "the kernel did not start under TCG either: check the kernel image, and boot it by hand with the "
+           "command `bootlab run FILE --print-qemu` prints";
+}
+
+// One word for how boots ended, to tell "the same way" apart.
+std::string failure_kind(const BootOutcome& o) {
+    return std::string(model::to_string(o.status)) + (o.stalled ? " stalled" : "") + " " + o.accel;
+}
 
 // Connects to a host, checks that it can express every machine the experiment boots, and
 // copies the kernels and images to it. An unreachable host is left out (said so); a machine a
 // reachable host cannot express is an error before any boot starts.
 void ready_host(Host& h, const std::set<std::size_t>& sets, const ExperimentSpec& spec, const Artifacts& art,
-                const std::function<void(const std::string&)>& say) {
+                Accel accel, const std::function<void(const std::string&)>& say) {
     const HostSpec& hs = h.spec;
     if (!hs.uri.empty()) {
         HostReport rep = h.backend->probe();
@@ -41,6 +65,17 @@ void ready_host(Host& h, const std::set<std::size_t>& sets, const ExperimentSpec
             say("host " + hs.name + " left out: " + rep.error);
             return;
         }
+    }
+    // Whether KVM runs a guest here, asked before any boot: `kvm` where it does not is an error
+    // now, not a slot held by hung guests later.
+    if (accel != Accel::tcg) {
+        const KvmVerdict v = h.backend->kvm();
+        h.result.kvm = v;
+        if (accel == Accel::kvm && !v.usable())
+            throw Error("host " + hs.name + ": accel is kvm, but " + v.describe() +
+                        "; use --accel auto (TCG where KVM does not work) or --accel tcg");
+        if (!v.usable() && v.kind != KvmVerdict::Kind::absent)
+            say("host " + hs.name + ": " + v.describe() + "; it boots under TCG");
     }
     for (std::size_t s : sets) h.backend->check_machine(spec.hardware[s].devices);
     try {
@@ -56,13 +91,18 @@ void ready_host(Host& h, const std::set<std::size_t>& sets, const ExperimentSpec
 
 // Every host made ready at once (uploads to a rack go in parallel, not one host after another).
 std::vector<Host> ready_hosts(const std::vector<HostSpec>& specs, const ExperimentSpec& spec,
-                              const Artifacts& art, const std::function<void(const std::string&)>& say) {
+                              const Artifacts& art, Accel accel, const std::function<void(const std::string&)>& say) {
     std::set<std::size_t> sets;
     for (const auto& p : expand(spec, 0)) sets.insert(p.hardware);
     std::vector<Host> hosts;
     for (const auto& hs : specs) {
-        hosts.push_back({hs, make_backend(hs), {hs.name, "", hs.jobs, 0, 0, ""}});
-        hosts.back().result.backend = hosts.back().backend->name();
+        Host h;
+        h.spec = hs;
+        h.backend = make_backend(hs);
+        h.result.name = hs.name;
+        h.result.backend = h.backend->name();
+        h.result.jobs = hs.jobs;
+        hosts.push_back(std::move(h));
     }
     std::mutex mu;
     auto said = [&](const std::string& m) {
@@ -74,7 +114,7 @@ std::vector<Host> ready_hosts(const std::vector<HostSpec>& specs, const Experime
     for (std::size_t i = 0; i < hosts.size(); ++i)
         threads.emplace_back([&, i] {
             try {
-                ready_host(hosts[i], sets, spec, art, said);
+                ready_host(hosts[i], sets, spec, art, accel, said);
             } catch (...) {
                 errors[i] = std::current_exception();
             }
@@ -108,6 +148,12 @@ std::string shell_quote(const std::vector<std::string>& argv) {
     return s;
 }
 
+Accel requested_accel(const ExperimentSpec& spec, const RunOptions& opt) {
+    if (opt.accel) return *opt.accel;
+    if (auto env = accel_from_env()) return *env;
+    return spec.accel;
+}
+
 std::vector<HostSpec> hosts_for(const ExperimentSpec& spec, const RunOptions& opt) {
     if (!opt.hosts.empty()) return opt.hosts;
     if (!spec.hosts.empty()) return spec.hosts;
@@ -118,8 +164,9 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
                                 const RunEvents& ev, const std::atomic<bool>& cancel) {
     auto say = [&](const std::string& m) { if (ev.message) ev.message(m); };
 
+    const Accel accel = requested_accel(spec, opt);
     const Artifacts art = prepare_artifacts(spec, say, cancel);
-    std::vector<Host> hosts = ready_hosts(hosts_for(spec, opt), spec, art, say);
+    std::vector<Host> hosts = ready_hosts(hosts_for(spec, opt), spec, art, accel, say);
 
     ExperimentResult result;
     // What earlier calls stored, per boot of the matrix. A cancelled boot, or one whose host
@@ -196,12 +243,58 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
                 std::lock_guard<std::mutex> lock(mu);
                 if (ev.starting) ev.starting(plan, s);
             };
-            BootOutcome out = host.backend->boot(art.request(spec, plan, opt.hang), cancel, cb);
+            BootRequest req = art.request(spec, plan, opt.hang);
+            bool retry_allowed;
+            {
+                std::lock_guard<std::mutex> lock(mu);
+                req.accel = host.tcg_only ? Accel::tcg : accel;
+                retry_allowed = accel == Accel::automatic && !host.kvm_proven && !host.retry_useless;
+            }
+            BootOutcome out = host.backend->boot(req, cancel, cb);
+            // Under auto, a boot that stalls under KVM on a host where no KVM boot has ended yet
+            // is booted again under TCG; if that one does not stall, KVM is the culprit and the
+            // host boots under TCG from then on (the probe passed: a KVM that hangs later).
+            if (out.stalled && out.accel == "kvm" && retry_allowed && !cancel) {
+                say("host " + host.result.name + ": a boot stalled under KVM (" + out.error + "); booting it again under TCG");
+                req.accel = Accel::tcg;
+                BootOutcome again = host.backend->boot(req, cancel, cb);
+                std::lock_guard<std::mutex> lock(mu);
+                if (again.stalled) {
+                    host.retry_useless = true;
+                } else if (!host.tcg_only) {
+                    host.tcg_only = true;
+                    host.backend->distrust_kvm("a guest stalled: " + out.error);
+                    host.result.accel_note = "KVM stalled a guest (" + out.error + "); booted again under TCG, and "
+                                             "under TCG for the rest of the run";
+                    say("host " + host.result.name + ": KVM hangs guests here; TCG for the rest of the run");
+                }
+                out = std::move(again);
+            }
 
             const auto t_record = Clock::now();
             std::lock_guard<std::mutex> lock(mu);
             --in_flight;
             host.warming -= plan.warmup;
+            if (out.accel == "kvm" && out.status == model::RunStatus::Ok) host.kvm_proven = true;
+            if (!out.accel.empty() && host.result.accel.find(out.accel) == std::string::npos)
+                host.result.accel += (host.result.accel.empty() ? "" : ", then ") + out.accel;
+            // Fail fast: while no boot on this host has got as far as the kernel's first line, a
+            // boot that fails before it is the host's failure (stored so, booted again on
+            // resume); the first is booted again at once, the second like it ends the host's turn.
+            bool fail_fast = false, once_more = false;
+            if (out.kernel_started) host.reached_kernel = true;
+            if (!host.reached_kernel && !out.host_failed && !cancel && out.status != model::RunStatus::Ok &&
+                out.status != model::RunStatus::Cancelled) {
+                const std::string kind = failure_kind(out);
+                if (kind != host.early_kind) host.early_failures = 0, host.early_kind = kind;
+                fail_fast = ++host.early_failures >= kFailFastBoots;
+                once_more = !fail_fast;
+                out.host_failed = true;
+                if (fail_fast)
+                    out.error = "host " + host.result.name + ": its first " + std::to_string(host.early_failures) +
+                                " boots failed the same way before the kernel printed anything (" + out.error +
+                                "); no more boots there. What to try: " + fail_fast_advice(out);
+            }
             const std::pair<std::string, int> key{plan.label, plan.repetition};
             // a warm-up replaces nothing: earlier calls' warm-ups stay, as what they were
             BootRecord rec{spec, result.experiment_id, opt.origin, plan, art.kernels[plan.kernel],
@@ -210,12 +303,19 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
             result.experiment_id = r.experiment_id;
             if (!plan.warmup) earlier[key] = {r.run_id};
             if (out.host_failed) {
-                // The boot goes back to the front of the queue for the other hosts; its stored
-                // error is replaced when it has run there (or by a later resume).
-                host.result.failure = out.error;
-                if (!plan.warmup) todo.push_front(plan);
-                say(out.error + "; host " + host.result.name + " taken out, its boots go to the other hosts");
+                // The boot goes back to the front of the queue, for this host once more before
+                // it fails fast, or for the other hosts; its stored error is replaced when it
+                // has run (or by a later resume).
+                if (plan.warmup) ++host.warmups_left;
+                else todo.push_front(plan);
                 wake.notify_all();
+                if (once_more) {
+                    say("host " + host.result.name + ": a boot failed before the kernel printed anything (" +
+                        out.error + "); booting it once more");
+                    continue;
+                }
+                host.result.failure = out.error;
+                say(out.error + "; host " + host.result.name + " taken out, its boots go to the other hosts");
                 return;
             }
             ++host.result.boots;

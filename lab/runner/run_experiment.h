@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace bootlab::runner {
@@ -21,7 +22,15 @@ struct RunOptions {
     std::uint64_t seed = 0;         // boot order; 0 = from the clock
     bool hang = false;              // tests: guests never power off
     std::vector<HostSpec> hosts;    // where to boot; empty: the experiment's [hosts], else here
+    std::optional<Accel> accel;     // --accel; none: $BOOTLAB_ACCEL, else the file's [machine] accel
 };
+
+// The accelerator a run asks for: the option, else $BOOTLAB_ACCEL, else the experiment's.
+Accel requested_accel(const ExperimentSpec& spec, const RunOptions& options);
+
+// Boots on a host whose first boots all failed this way before the kernel printed a line:
+// it is taken out of the rotation (the boots stay queued for other hosts, or for a resume).
+constexpr int kFailFastBoots = 2;
 
 struct RunEvents {                  // called from worker threads, one at a time
     std::function<void(const std::string&)> message;
@@ -40,6 +49,9 @@ struct HostResult {
     int boots = 0;                  // boots stored from this host (host failures not counted)
     std::uint64_t uploaded = 0;     // bytes copied to the host before the boots
     std::string failure;            // why it was taken out of the rotation; "" if it was not
+    std::optional<KvmVerdict> kvm;  // its KVM probe's verdict (not asked under accel tcg)
+    std::string accel;              // what its boots ran under: kvm | tcg | "kvm, then tcg"
+    std::string accel_note;         // why it changed during the run
 };
 
 struct ExperimentResult {

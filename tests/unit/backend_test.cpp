@@ -9,6 +9,7 @@
 #include "test_util.h"
 
 #include <gtest/gtest.h>
+#include <cstring>
 #include <libvirt/libvirt.h>
 #include <libvirt/virterror.h>
 
@@ -128,7 +129,7 @@ TEST(LibvirtXml, SameMachineAsTheQemuArgv) {
              kEveryProfile, {"ahci:1", "lsi:1", "e1000"}, {"e1000", "virtio-blk:3", "lsi:2", "e1000"}}) {
         for (bool det : {false, true}) {
             const BootRequest r = request(devices, det);
-            const auto argv = qemu_argv(r, dir.path);
+            const auto argv = qemu_argv(r, dir.path, false);
             const std::string xml = domain_xml(r, domain_for(r));
             std::size_t drives = 0, pci = 1 /* VGA */, nics = 0, restricted = 0;
             std::string append;
@@ -250,23 +251,146 @@ TEST(ConsoleLog, AFloodIsCappedAndSaysWhatWasDropped) {
     EXPECT_LT(grew_mb, 128); // head + tail + the copy str() makes (~100 MiB), not 300 MiB
 }
 
-// The accelerator probe that decides KVM or TCG, on both of its answers: TCG starts a machine
-// everywhere QEMU runs; an accelerator QEMU does not know makes it exit at once.
-TEST(AcceleratorProbe, TcgStartsAndAnUnknownAcceleratorDoesNot) {
+// The probe guest that decides KVM or TCG: under TCG it reaches 64-bit mode everywhere QEMU
+// runs (and says so on the serial port); an accelerator QEMU does not know makes QEMU exit at
+// once, with its words kept.
+TEST(KvmProbe, TcgRunsTheGuestAndAnUnknownAcceleratorRefuses) {
     if (process::find_program("qemu-system-x86_64").empty()) GTEST_SKIP() << "no QEMU";
-    EXPECT_TRUE(accelerator_starts("tcg", std::chrono::seconds(20)));
-    EXPECT_FALSE(accelerator_starts("no-such-accel", std::chrono::seconds(20)));
-    // KVM, against what QEMU does left alone for 2 s: still running (the run is ended: an Error)
-    // when KVM works, ended by itself when /dev/kvm refuses it
-    if (::access("/dev/kvm", R_OK | W_OK) == 0) {
-        bool runs = false;
-        try {
-            process::run_command({"qemu-system-x86_64", "-machine", "q35", "-cpu", "max", "-accel", "kvm", "-display",
-                                  "none", "-monitor", "none", "-serial", "none", "-nodefaults", "-S"},
-                                 {}, std::chrono::seconds(2));
-        } catch (const Error&) {
-            runs = true;
-        }
-        EXPECT_EQ(accelerator_starts("kvm", std::chrono::seconds(20)), runs);
+    const auto t0 = std::chrono::steady_clock::now();
+    const KvmVerdict tcg = probe_guest("tcg");
+    const auto took = std::chrono::steady_clock::now() - t0;
+    EXPECT_EQ(tcg.kind, KvmVerdict::Kind::usable) << tcg.describe();
+    EXPECT_LT(took, std::chrono::seconds(kKvmProbeSeconds));
+    const KvmVerdict bad = probe_guest("no-such-accel");
+    EXPECT_EQ(bad.kind, KvmVerdict::Kind::refused);
+    EXPECT_NE(bad.detail.find("no-such-accel"), std::string::npos) << bad.detail;
+}
+
+// This machine's KVM, against what QEMU itself does with the probe guest under -accel kvm,
+// watched here for 3 s: the guest's 64-bit line (usable), QEMU exiting (refused), neither
+// (hangs). Whatever KVM the test machine has, the two must agree.
+TEST(KvmProbe, LocalVerdictAgreesWithQemuLeftAlone) {
+    if (process::find_program("qemu-system-x86_64").empty()) GTEST_SKIP() << "no QEMU";
+    if (::access("/dev/kvm", R_OK | W_OK) != 0) {
+        EXPECT_EQ(local_kvm().kind, KvmVerdict::Kind::absent);
+        GTEST_SKIP() << "no /dev/kvm here: " << local_kvm().describe();
     }
+    std::string out;
+    bool exited = false;
+    {
+        process::Child q({"qemu-system-x86_64", "-machine", "q35", "-cpu", "max", "-accel", "kvm", "-m", "64",
+                          "-display", "none", "-monitor", "none", "-nodefaults", "-serial", "stdio",
+                          "-kernel", kvm_probe_file()});
+        const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(3);
+        while (std::chrono::steady_clock::now() < end && out.find("64-bit long mode: ok") == std::string::npos)
+            if (!q.read_some(&out, std::chrono::milliseconds(100))) {
+                exited = true;
+                break;
+            }
+        q.kill_group();
+        q.wait();
+    }
+    const auto expected = out.find("64-bit long mode: ok") != std::string::npos ? KvmVerdict::Kind::usable
+                          : exited ? KvmVerdict::Kind::refused : KvmVerdict::Kind::hangs;
+    const KvmVerdict v = probe_guest("kvm");
+    EXPECT_EQ(v.kind, expected) << v.describe() << "\nQEMU alone printed: " << out;
+    std::printf("this machine: %s\n", v.describe().c_str());
+}
+
+TEST(KvmProbe, JudgesWhatTheGuestPrinted) {
+    EXPECT_TRUE(judge_probe("bootlab-kvm-probe: 32-bit protected mode\nbootlab-kvm-probe: 64-bit long mode: ok\n", false).usable());
+    const KvmVerdict refused = judge_probe(
+        "qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69\nqemu-system-x86_64: ../../target/i386/kvm/kvm.c:3183: "
+        "kvm_buf_set_msrs: Assertion `ret == cpu->kvm_msr_buf->nmsrs' failed.\n", true);
+    EXPECT_EQ(refused.kind, KvmVerdict::Kind::refused);
+    EXPECT_EQ(refused.detail, "qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69");
+    const KvmVerdict hangs = judge_probe("SeaBIOS\r\nProbing EDD (edd=off to disable)... ok\r\n", false);
+    EXPECT_EQ(hangs.kind, KvmVerdict::Kind::hangs);
+    EXPECT_NE(hangs.detail.find("last line: \"Probing EDD (edd=off to disable)... ok\""), std::string::npos) << hangs.detail;
+    EXPECT_NE(judge_probe("", false).detail.find("nothing at all"), std::string::npos);
+    EXPECT_EQ((KvmVerdict{KvmVerdict::Kind::hangs, "x"}.describe()), "KVM present but a guest hangs in it (x)");
+}
+
+// The payload is a multiboot image: its header (magic, flags, checksum summing to 0) is in the
+// first 8 KiB, where QEMU looks for it, and it is a 32-bit ELF file (QEMU takes no other).
+TEST(KvmProbe, PayloadIsAMultibootElf32) {
+    const std::string_view p = kvm_probe_payload();
+    ASSERT_GT(p.size(), 64u);
+    EXPECT_EQ(p.substr(0, 4), "\x7f" "ELF");
+    EXPECT_EQ(p[4], 1); // ELFCLASS32
+    bool found = false;
+    for (std::size_t i = 0; i + 12 <= std::min<std::size_t>(p.size(), 8192); i += 4) {
+        std::uint32_t w[3];
+        std::memcpy(w, p.data() + i, sizeof w);
+        if (w[0] == 0x1BADB002 && static_cast<std::uint32_t>(w[0] + w[1] + w[2]) == 0) found = true;
+    }
+    EXPECT_TRUE(found);
+}
+
+TEST(Accel, ParsesTheThreeAndTheEnvironment) {
+    EXPECT_EQ(parse_accel("auto"), Accel::automatic);
+    EXPECT_EQ(parse_accel("kvm"), Accel::kvm);
+    EXPECT_EQ(parse_accel("tcg"), Accel::tcg);
+    EXPECT_FALSE(parse_accel("KVM"));
+    ::setenv("BOOTLAB_ACCEL", "tcg", 1);
+    EXPECT_EQ(accel_from_env(), Accel::tcg);
+    ::setenv("BOOTLAB_ACCEL", "fast", 1);
+    try {
+        accel_from_env();
+        ADD_FAILURE() << "no error for BOOTLAB_ACCEL=fast";
+    } catch (const Error& e) {
+        EXPECT_STREQ(e.what(), "BOOTLAB_ACCEL=fast: expected auto, kvm or tcg");
+    }
+    ::unsetenv("BOOTLAB_ACCEL");
+    EXPECT_FALSE(accel_from_env());
+}
+
+// The stall rule on a console fed with a clock of the test's own.
+TEST(ConsoleWatch, EndsABootThatStopsMakingProgress) {
+    using namespace std::chrono_literals;
+    const auto t0 = ConsoleWatch::Clock::time_point{} + 1000s;
+    const StallRule rule = stall_rule(60s, false, false);
+    EXPECT_EQ(rule.before_kernel, 20s);
+    {   // a KVM that hangs after the real-mode stub: 20 s after its last line, quoted
+        ConsoleWatch w(rule, t0);
+        w.feed("SeaBIOS (version 1.16.2)\r\nBooting from ROM..\r\nProbing EDD (edd=off to disable)... ok\r\n", t0 + 1s);
+        EXPECT_FALSE(w.stalled(t0 + 20s));
+        const auto why = w.stalled(t0 + 21s);
+        ASSERT_TRUE(why);
+        EXPECT_EQ(*why, "stalled: no console output for 20 s before the kernel's first line; last line: "
+                        "\"Probing EDD (edd=off to disable)... ok\"");
+        EXPECT_FALSE(w.kernel_started());
+    }
+    {   // after the kernel's first line: the general limit, however long the boot has been going
+        ConsoleWatch w(rule, t0);
+        w.feed("noise[    0.000000] Linux version 6.1.0\n[    1.5", t0 + 2s);
+        EXPECT_TRUE(w.kernel_started());
+        w.feed("00000] sd 2:0:0:0: [sda] Attached\n", t0 + 100s);
+        EXPECT_FALSE(w.stalled(t0 + 159s));
+        const auto why = w.stalled(t0 + 160s);
+        ASSERT_TRUE(why);
+        EXPECT_NE(why->find("no console output for 60 s; last line: \"[    1.500000] sd 2:0:0:0: [sda] Attached\""),
+                  std::string::npos) << *why;
+    }
+    {   // a panic with panic=0: nothing more will come
+        ConsoleWatch w(rule, t0);
+        w.feed("[    0.1] x\n[    2.0] ---[ end Kernel panic - not syncing: No working init found ]---\n", t0 + 3s);
+        EXPECT_TRUE(w.panicked());
+        EXPECT_FALSE(w.stalled(t0 + 7s));
+        EXPECT_TRUE(w.stalled(t0 + 8s));
+    }
+    {   // nothing at all
+        ConsoleWatch w(rule, t0);
+        EXPECT_EQ(*w.stalled(t0 + 20s), "stalled: no console output for 20 s before the kernel's first line; last line: nothing at all");
+    }
+    // deterministic boots run at about half speed; a quiet console shows no kernel line at all
+    EXPECT_EQ(stall_rule(60s, true, false).before_kernel, 40s);
+    EXPECT_EQ(stall_rule(60s, true, false).quiet, 120s);
+    EXPECT_EQ(stall_rule(60s, false, true).before_kernel, 60s);
+    EXPECT_EQ(stall_rule(10s, false, false).before_kernel, 10s);
+    EXPECT_FALSE(ConsoleWatch(stall_rule(0s, false, false), t0).stalled(t0 + 100000s));
+    EXPECT_TRUE(is_timestamped_line("[    0.000000] Linux version"));
+    EXPECT_TRUE(is_timestamped_line("\x1b[0m[   12.345678] x"));
+    EXPECT_FALSE(is_timestamped_line("[sda] Attached"));
+    EXPECT_FALSE(is_timestamped_line("Probing EDD (edd=off to disable)... ok"));
 }
