@@ -251,6 +251,10 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
                 retry_allowed = accel == Accel::automatic && !host.kvm_proven && !host.retry_useless;
             }
             BootOutcome out = host.backend->boot(req, cancel, cb);
+            auto note_accel = [&](const std::string& a) { // under the lock
+                if (!a.empty() && host.result.accel.find(a) == std::string::npos)
+                    host.result.accel += (host.result.accel.empty() ? "" : ", then ") + a;
+            };
             // Under auto, a boot that stalls under KVM on a host where no KVM boot has ended yet
             // is booted again under TCG; if that one does not stall, KVM is the culprit and the
             // host boots under TCG from then on (the probe passed: a KVM that hangs later).
@@ -259,6 +263,7 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
                 req.accel = Accel::tcg;
                 BootOutcome again = host.backend->boot(req, cancel, cb);
                 std::lock_guard<std::mutex> lock(mu);
+                note_accel(out.accel);
                 if (again.stalled) {
                     host.retry_useless = true;
                 } else if (!host.tcg_only) {
@@ -276,8 +281,7 @@ ExperimentResult run_experiment(store::Store& store, const ExperimentSpec& spec,
             --in_flight;
             host.warming -= plan.warmup;
             if (out.accel == "kvm" && out.status == model::RunStatus::Ok) host.kvm_proven = true;
-            if (!out.accel.empty() && host.result.accel.find(out.accel) == std::string::npos)
-                host.result.accel += (host.result.accel.empty() ? "" : ", then ") + out.accel;
+            note_accel(out.accel);
             // Fail fast: while no boot on this host has got as far as the kernel's first line, a
             // boot that fails before it is the host's failure (stored so, booted again on
             // resume); the first is booted again at once, the second like it ends the host's turn.
