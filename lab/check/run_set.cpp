@@ -9,6 +9,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <limits>
+#include <set>
 #include <sstream>
 
 namespace bootlab::check {
@@ -86,14 +87,28 @@ RunSet select_runs(store::Store& store, const std::string& sel, const std::vecto
     auto value = [&](const char* prefix) { return sel.substr(std::string(prefix).size()); };
     if (sel.rfind("experiment:", 0) == 0) {
         const std::string v = value("experiment:");
+        // The candidate's own experiment is never a baseline: all of its boots are excluded,
+        // and its warm-ups and failed boots, which are not, must not make it "the newest
+        // experiment of that name" (the README's CI recipe compared a check with itself).
+        std::set<std::int64_t> own;
+        const std::vector<store::RunInfo> all = store.runs();
+        for (const auto& r : all)
+            if (std::find(exclude.begin(), exclude.end(), r.id) != exclude.end()) own.insert(r.experiment_id);
         std::int64_t id = 0;
         if (all_digits(v)) {
             id = std::stoll(v);
+            if (own.count(id))
+                throw Error(sel + ": that is the candidate's own experiment; name the baseline's", ErrorKind::Invalid);
         } else {
-            for (const auto& r : store.runs()) // the newest experiment of that name with runs to give
-                if (r.experiment == v && r.experiment_id > id &&
-                    std::find(exclude.begin(), exclude.end(), r.id) == exclude.end())
-                    id = r.experiment_id;
+            bool only_own = false;
+            for (const auto& r : all) // the newest experiment of that name with runs to give
+                if (r.experiment == v && r.experiment_id > id) {
+                    if (own.count(r.experiment_id)) only_own = true;
+                    else id = r.experiment_id;
+                }
+            if (id == 0 && only_own)
+                throw Error(sel + ": the only experiment named '" + v + "' is the candidate's own; boot a baseline "
+                            "first (bootlab run), or name one with experiment:ID", ErrorKind::NotFound);
             if (id == 0) throw Error(sel + ": no experiment named '" + v + "' in the database", ErrorKind::NotFound);
         }
         auto runs = store.runs_of(id);

@@ -4,6 +4,7 @@
 #include "common/cache.h"
 #include "common/error.h"
 #include "common/json_dump.h"
+#include "common/text.h"
 #include "bisect/bisect.h"
 #include "check/check_stored.h"
 #include "check/gate.h"
@@ -720,6 +721,10 @@ int check_on_service(store::Store& store, std::int64_t experiment_id, const Chec
     if (k.json) {
         std::cout << json_dump(g, 2) << "\n";
     } else {
+        // what was compared with what, as a local check prints it
+        if (g.contains("baseline") && g["baseline"].is_string() && g.contains("candidate") && g["candidate"].is_string())
+            std::cout << "baseline:  " << clean_text(g["baseline"].get<std::string>()) << "\ncandidate: "
+                      << clean_text(g["candidate"].get<std::string>()) << "\n";
         std::cout << g["summary"].get<std::string>() << "\n";
         for (const auto& x : g["metrics"])
             std::cout << "  " << x["variant"].get<std::string>() << " " << x["metric"].get<std::string>() << ": "
