@@ -152,6 +152,11 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     timeout_->setRange(10, 3600);
     timeout_->setValue(180);
     timeout_->setSuffix(" s");
+    accel_ = named(new QComboBox(this), "accel");
+    accel_->addItem(tr("auto: KVM where a probe guest runs on it, else TCG"), QString("auto"));
+    accel_->addItem(tr("KVM (an error where it does not work)"), QString("kvm"));
+    accel_->addItem(tr("TCG (slower, works everywhere)"), QString("tcg"));
+    accel_->setToolTip(tr("auto also follows $BOOTLAB_ACCEL and the experiment file's [machine] accel"));
     jobs_ = named(new QSpinBox(this), "jobs");
     jobs_->setRange(1, 16);
     jobs_->setValue(1);
@@ -206,6 +211,7 @@ LaunchView::LaunchView(QWidget* parent) : QWidget(parent), runner_(new Experimen
     form->addRow(flags);
     form->addRow(tr("Repetitions"), repetitions_);
     form->addRow(tr("Timeout"), timeout_);
+    form->addRow(tr("Accelerator"), accel_);
     form->addRow(tr("Parallel boots"), jobs_);
     form->addRow(tr("Hosts"), hosts_);
     form->addRow(resume_);
@@ -580,6 +586,8 @@ void LaunchView::run() {
     progress_->setFormat(tr("%v of %m boots"));
     messages_->appendPlainText(tr("running %1: %2 boots").arg(QString::fromStdString(s.name)).arg(progress_->maximum()));
     o.jobs = jobs_->value();
+    if (accel_->currentData().toString() != "auto")
+        o.accel = runner::parse_accel(accel_->currentData().toString().toStdString());
     try {
         o.hosts = hosts();
     } catch (const std::exception& e) {

@@ -76,6 +76,7 @@ private:
     const RunTableModel* stored_ = nullptr;
     QLineEdit *driver_async_probe_, *async_probe_, *cmdline_;
     QSpinBox *repetitions_, *timeout_, *jobs_;
+    QComboBox* accel_;
     QListWidget* hosts_;
     QWidget* form_;                  // replaced by file_page_ while an opened file is what Run boots
     QWidget* file_page_;

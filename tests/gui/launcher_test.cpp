@@ -5,6 +5,7 @@
 #include "launch_view.h"
 #include "main_window.h"
 #include "run_table_model.h"
+#include "runner/qemu_backend.h"
 #include "runner/backend.h"
 #include "test_util.h"
 
@@ -177,6 +178,28 @@ private slots:
             QCOMPARE(QString::fromStdString(r.backend), QString("qemu"));
             QCOMPARE(w->runs()->index(w->runs()->rowOf(r.id), gui::RunTableModel::Host).data().toString(), here);
         }
+    }
+
+    // The Accelerator choice reaches the runner: KVM asked for where it does not work (this
+    // machine's verdict, probed as bootlab probes it) fails before any boot, with the reason.
+    void accelKvmWhereItDoesNotWorkFailsBeforeAnyBoot() {
+        const runner::KvmVerdict v = runner::local_kvm();
+        if (v.usable()) QSKIP("KVM works here: nothing to refuse");
+        fill("launcher-accel", 1);
+        auto* accel = w->launch()->findChild<QComboBox*>("accel");
+        QVERIFY(accel);
+        accel->setCurrentIndex(accel->findData(QString("kvm")));
+        gui::ExperimentRunner* runner = w->launch()->runner();
+        QSignalSpy done(runner, &gui::ExperimentRunner::finished);
+        QSignalSpy failed(runner, &gui::ExperimentRunner::failed);
+        w->launch()->findChild<QPushButton*>("run")->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!failed.isEmpty() || !done.isEmpty(), 600000);
+        QVERIFY(!failed.isEmpty());
+        const QString why = failed.front().front().toString();
+        QVERIFY2(why.contains("accel is kvm, but " + QString::fromStdString(v.describe())), qPrintable(why));
+        store::Store s(dir.path / "launch.db");
+        for (const auto& r : s.runs()) QVERIFY(r.experiment != "launcher-accel");
+        accel->setCurrentIndex(accel->findData(QString("auto")));
     }
 
     void cancelStopsQemu() {
