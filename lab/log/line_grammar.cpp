@@ -8,9 +8,14 @@
 //   waits           async_waiting @ 1  /  async_continuing @ 1 after 120 usec
 //   probes (6.x)    probe of 0000:00:02.0 returned 0 after 856 usecs
 //   PCI quirks      pci 0000:00:00.0: calling  quirk_x+0x0/0x20 @ 1 / ...: quirk_x+0x0/0x20 took 0 usecs
+//   before 2.6.28   Calling initcall 0xc0404e30: foo_init+0x0/0x20()        (no pid: pid 1 ran them)
+//                   initcall 0xc0404e30: foo_init+0x0/0x20() returned 0.
+//                   initcall 0xc0404e30 ran for 12 msecs: foo_init+0x0/0x20()
+//                   (the "msecs" are ktime >> 20: units of 1.048576 ms)
 // Function names never start with a digit, so "<digits>_" at the start of a name is a cookie.
 #include "log/line_grammar.h"
 
+#include <cctype>
 #include <cstring>
 
 namespace bootlab::log {
@@ -111,6 +116,48 @@ bool take_after(Cursor& c, Event* e) {
 
 Match fail() { return Match::Unusable; }
 
+// "0xc0404e30" (an initcall's address, as kernels before 2.6.28 printed it)
+bool take_address(Cursor& c) {
+    if (!c.take("0x")) return false;
+    std::size_t n = 0;
+    while (n < c.s.size() && std::isxdigit(static_cast<unsigned char>(c.s[n]))) ++n;
+    if (n == 0) return false;
+    c.s.remove_prefix(n);
+    return true;
+}
+
+// "foo_init+0x0/0x20()" at the end of an old-format line
+bool take_old_symbol(Cursor& c, Event* e) {
+    auto sym = c.word();
+    if (sym.size() < 3 || sym.substr(sym.size() - 2) != "()") return false;
+    split_symbol(sym.substr(0, sym.size() - 2), e);
+    e->cookie = -1;
+    return !e->name.empty();
+}
+
+// Calling initcall 0xc0404e30: foo_init+0x0/0x20()
+Match old_call_start(Cursor c, Event* e) {
+    if (!take_address(c) || !c.take(": ") || !take_old_symbol(c, e)) return fail();
+    e->pid = 1; // do_initcalls() ran in the boot thread, which these kernels did not print
+    e->kind = EventKind::CallStart;
+    return Match::Event;
+}
+
+// initcall 0xc0404e30 ran for 12 msecs: foo_init+0x0/0x20()   (the end that carries the time;
+// "initcall 0x...: fn() returned 0." before it carries the return value only)
+Match old_call_end(Cursor c, Event* e) {
+    if (!take_address(c)) return fail();
+    if (c.take(": ")) return take_old_symbol(c, e) && c.take(" returned ") ? Match::None : fail();
+    std::int64_t units = 0;
+    if (!c.take(" ran for ") || !c.take_int(&units) || units < 0 || !c.take(" msecs: ") || !take_old_symbol(c, e))
+        return fail();
+    if (units > kMaxMicros / 1049) return fail();
+    e->duration = units * 1048576 / 1000; // ktime_t nanoseconds >> 20
+    e->pid = 1;
+    e->kind = EventKind::CallEnd;
+    return Match::Event;
+}
+
 // calling  fn [mod] @ pid
 Match call_start(Cursor c, Event* e, EventKind kind) {
     if (c.skip_spaces() == 0) return fail();
@@ -201,6 +248,29 @@ Match text_event(EventKind k, std::string_view text, Event* e) {
 
 } // namespace
 
+bool parse_cut_end(std::string_view msg, Event* e) {
+    Cursor c{msg};
+    while (!c.s.empty() && c.s.back() == ' ') c.s.remove_suffix(1);
+    if (!c.take("initcall ")) return false;
+    auto sym = c.word();
+    if (sym.empty()) return false;
+    split_symbol(sym, e);
+    if (!take_module(c, e) || !c.take(" returned")) return false;
+    if (c.take(" ")) {
+        std::int64_t r = 0;
+        if (c.take_int(&r)) {
+            e->ret = r;
+            e->has_ret = true;
+            c.take(" ");
+        }
+        c.take("after");
+    }
+    if (!c.done()) return false;
+    e->duration = -1;
+    e->kind = EventKind::CallEnd;
+    return true;
+}
+
 Match parse_message(std::string_view msg, Event* e) {
     if (msg.empty()) return Match::None;
     Cursor c{msg};
@@ -211,6 +281,10 @@ Match parse_message(std::string_view msg, Event* e) {
         if (c.take("calling")) return call_start(c, e, EventKind::CallStart);
         return Match::None;
     case 'i':
+        if (c.take("initcall 0x")) {
+            c.s = msg.substr(9); // back to the address
+            return old_call_end(c, e);
+        }
         if (c.take("initcall ")) return call_end(c, e);
         return Match::None;
     case 'a':
@@ -248,6 +322,7 @@ Match parse_message(std::string_view msg, Event* e) {
         return Match::None;
     case 'C':
         if (c.take("Command line: ")) return text_event(EventKind::CommandLine, c.s, e);
+        if (c.take("Calling initcall ")) return old_call_start(c, e);
         return Match::None;
     case 'K':
         if (c.take("Kernel command line: ")) return text_event(EventKind::CommandLine, c.s, e);

@@ -15,4 +15,9 @@ enum class Match {
 // that kind; time and line are the caller's.
 Match parse_message(std::string_view msg, Event* out);
 
+// A return line cut short at its end ("initcall foo+0x0/0x30 returned 0 after", its duration
+// lost to a mail client's wrapping): a CallEnd with duration -1, meaning "when it was printed"
+// (its timestamp is the span's end). False for anything else.
+bool parse_cut_end(std::string_view msg, Event* out);
+
 } // namespace bootlab::log

@@ -142,10 +142,62 @@ void LogParser::finish() {
         physical_line(carry_);
         carry_.clear();
     }
+    flush_pending();
+}
+
+namespace {
+// Lines whose end a mail client may have wrapped onto the next line.
+bool may_continue(std::string_view msg) {
+    for (std::string_view p : {"initcall ", "calling ", "async_continuing ", "probe of ", "pci ", "Calling initcall "})
+        if (msg.substr(0, p.size()) == p) return true;
+    return false;
+}
+} // namespace
+
+bool LogParser::join_pending(std::string_view line) {
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.remove_suffix(1);
+    // the continuation as the mail quoted it: "> 22082 usecs", "  22082 usecs"
+    while (!line.empty() && (line.front() == '>' || line.front() == ' ')) line.remove_prefix(1);
+    std::size_t end = 0;
+    if (line.empty() || first_control(line) != line.size() || line.size() > 200 ||
+        (line.front() == '[' && parse_timestamp(line, 0, &end) != kNoTime))
+        return false;
+    joined_.assign(pending_);
+    while (!joined_.empty() && joined_.back() == ' ') joined_.pop_back();
+    joined_ += ' ';
+    joined_.append(line);
+    Event& e = event_;
+    e = Event{};
+    if (parse_message(joined_, &e) != Match::Event) return false;
+    has_pending_ = false;
+    deliver(e, pending_time_, pending_line_);
+    return true;
+}
+
+void LogParser::flush_pending() {
+    if (!has_pending_) return;
+    has_pending_ = false;
+    Event& e = event_;
+    e = Event{};
+    // a return line whose duration was cut off and not found: it returned when it was printed
+    if (pending_time_ != kNoTime && parse_cut_end(pending_, &e)) {
+        deliver(e, pending_time_, pending_line_);
+        return;
+    }
+    count_unusable(pending_line_);
+}
+
+void LogParser::count_unusable(std::uint64_t line) {
+    ++stats_.unusable;
+    if (stats_.unusable_lines.size() < kMaxUnusableExamples) stats_.unusable_lines.push_back(line);
 }
 
 void LogParser::physical_line(std::string_view line) {
     ++stats_.lines;
+    if (has_pending_) {
+        if (join_pending(line)) return;
+        flush_pending();
+    }
     std::size_t ctl = first_control(line);
     if (ctl == line.size() || (ctl + 1 == line.size() && line[ctl] == '\r')) {
         if (ctl > 0) segment(line.substr(0, ctl)); // the common case: plain text, then CRLF
@@ -206,22 +258,33 @@ void LogParser::record(std::string_view msg, Micros time) {
     case Match::None:
         return;
     case Match::Unusable:
-        ++stats_.unusable;
-        if (stats_.unusable_lines.size() < kMaxUnusableExamples)
-            stats_.unusable_lines.push_back(stats_.lines);
+        if (may_continue(msg) && msg.size() < 400) { // perhaps wrapped: decided by the next line
+            flush_pending();
+            has_pending_ = true;
+            pending_.assign(msg);
+            pending_time_ = time;
+            pending_line_ = stats_.lines;
+            return;
+        }
+        count_unusable(stats_.lines);
         return;
     case Match::Event:
-        // What an event carries as text is clean UTF-8 (common/text.h); a line only gets
-        // copied when it is not, which a real log almost never is.
-        clean(e.name, clean_[0]);
-        clean(e.module, clean_[1]);
-        clean(e.text, clean_[2]);
-        e.time = time;
-        e.line = stats_.lines;
-        ++stats_.events;
-        sink_(e);
+        flush_pending(); // an earlier cut line on the same physical line
+        deliver(e, time, stats_.lines);
         return;
     }
+}
+
+void LogParser::deliver(Event& e, Micros time, std::uint64_t line) {
+    // What an event carries as text is clean UTF-8 (common/text.h); a line only gets copied
+    // when it is not, which a real log almost never is.
+    clean(e.name, clean_[0]);
+    clean(e.module, clean_[1]);
+    clean(e.text, clean_[2]);
+    e.time = time;
+    e.line = line;
+    ++stats_.events;
+    sink_(e);
 }
 
 } // namespace bootlab::log

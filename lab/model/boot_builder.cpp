@@ -117,8 +117,11 @@ void BootBuilder::on_event(const log::Event& e) {
         break;
     case EventKind::WaitEnd:
         if (auto it = open_wait_.find(e.pid); it != open_wait_.end()) {
-            boot_.waits[it->second].duration = e.duration;
+            Wait& w = boot_.waits[it->second];
+            w.duration = e.duration;
             open_wait_.erase(it);
+            // without timestamps the boot thread's clock moves on by its wait
+            if (!boot_.has_timestamps && w.start <= log::kMaxMicros - e.duration) now_ = std::max(now_, w.start + e.duration);
         } else if (t - e.duration < 0) {
             reject(e); // waited longer than the boot has run
         } else {
@@ -242,14 +245,24 @@ void BootBuilder::call_end(const log::Event& e, Micros /*t*/) {
         it->second.pop_back();
     }
     Span& s = boot_.spans[idx];
-    if (s.start > log::kMaxMicros - e.duration) { // would end beyond any boot (end-to-end clock)
+    Micros duration = e.duration;
+    if (duration < 0) { // its duration was cut off (log_parser.h): it returned when printed
+        if (e.time == log::kNoTime || e.time < s.start) {
+            reject(e);
+            return;
+        }
+        duration = e.time - s.start;
+    }
+    if (s.start > log::kMaxMicros - duration) { // would end beyond any boot (end-to-end clock)
         reject(e);
         return;
     }
-    s.duration = e.duration;
+    s.duration = duration;
     if (e.has_ret) s.ret = e.ret;
-    // Without printk timestamps the only clock is the durations: lay spans end to end.
-    if (!boot_.has_timestamps) now_ = std::max(now_, s.end());
+    // Without printk timestamps the only clock is the durations: the boot thread's spans end to
+    // end. An async cookie runs beside it: its end moves no clock (it once pushed the next
+    // initcall on pid 1 out by 785 ms, against the order of the lines).
+    if (!boot_.has_timestamps && s.kind == SpanKind::Sync) now_ = std::max(now_, s.end());
 }
 
 // A probe line has no pid: it belongs to the span that ran around it. Of the spans that contain

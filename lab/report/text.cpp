@@ -67,19 +67,29 @@ void print_runs(std::ostream& out, const std::vector<store::RunInfo>& runs) {
         out << "no runs yet: `bootlab import LOG` or `bootlab run EXPERIMENT` adds some\n";
         return;
     }
+    // The KERNEL column is as wide as its longest name (6.13.1-300.vanilla.fc41.aarch64 is 32
+    // characters), up to 40; a longer one is cut with "..." so that every later column stays
+    // in line.
+    constexpr std::size_t kMaxKernel = 40;
+    std::size_t width = 16;
+    for (const auto& r : runs) width = std::max(width, std::min(kMaxKernel, r.kernel_version.size()));
+    auto kernel = [&](const std::string& k) {
+        std::string v = k.empty() ? "?" : k;
+        if (v.size() > kMaxKernel) v = v.substr(0, kMaxKernel - 3) + "...";
+        return v + std::string(width - v.size(), ' ');
+    };
     char line[256];
-    std::snprintf(line, sizeof line, "%5s  %-20s  %-9s  %-16s  %14s  %5s  %5s  %s\n", "RUN",
-                  "CREATED", "STATUS", "KERNEL", "BOOT-TO-INIT", "SYNC", "ASYNC",
-                  "EXPERIMENT / VARIANT");
+    std::snprintf(line, sizeof line, "%5s  %-20s  %-9s  ", "RUN", "CREATED", "STATUS");
+    out << line << kernel("KERNEL");
+    std::snprintf(line, sizeof line, "  %14s  %5s  %5s  %s\n", "BOOT-TO-INIT", "SYNC", "ASYNC", "EXPERIMENT / VARIANT");
     out << line;
     for (const auto& r : runs) {
         std::string name = r.experiment + (r.variant.empty() ? "" : " / " + r.variant);
-        std::snprintf(line, sizeof line, "%5lld  %-20s  %-9s  %-16s  %14s  %5lld  %5lld  ",
-                      static_cast<long long>(r.id), r.created.c_str(), model::to_string(r.status),
-                      r.kernel_version.empty() ? "?" : r.kernel_version.c_str(),
-                      seconds(r.metrics.boot_to_init).c_str(),
-                      static_cast<long long>(r.metrics.sync_count),
-                      static_cast<long long>(r.metrics.async_count));
+        std::snprintf(line, sizeof line, "%5lld  %-20.20s  %-9s  ", static_cast<long long>(r.id), r.created.c_str(),
+                      model::to_string(r.status));
+        out << line << kernel(r.kernel_version);
+        std::snprintf(line, sizeof line, "  %14s  %5lld  %5lld  ", seconds(r.metrics.boot_to_init).c_str(),
+                      static_cast<long long>(r.metrics.sync_count), static_cast<long long>(r.metrics.async_count));
         out << line << name << "\n";
     }
 }

@@ -26,4 +26,12 @@ check "critical path: c_init is not on it" bash -c "! grep -q c_init '$work/last
 check "critical path: to run-init at 1.05 s, 5 rows" bash -c "grep -q 'critical path to run-init at 1.050000 s' '$work/last.out' && test \$(grep -c ' s  *[0-9.]* s ' '$work/last.out') -eq 5"
 "$BOOTLAB" show 2 --critical-path --json --db "$db" >"$work/cp.json"
 check "critical path --json: shares add up to 1" bash -c "jq -e '[.rows[].share] | add | . > 0.999999 and . < 1.000001' '$work/cp.json' >/dev/null"
+# bootlab runs: a long kernel name (6.13.1-300.vanilla.fc41.aarch64) widens its column, and
+# every later column stays in line: BOOT-TO-INIT's values end where its header does
+for f in arm64-jiffies-backwards i386-2.6.24-old-format; do "$BOOTLAB" import "$data/shapes/$f.log" --db "$work/r.db" >/dev/null 2>&1; done
+"$BOOTLAB" runs --db "$work/r.db" >"$work/runs.txt"
+cat "$work/runs.txt"
+ends=$(awk 'NR == 1 { e = index($0, "BOOT-TO-INIT") + 11 } NR > 1 { print (substr($0, e, 1) == "s" || substr($0, e, 1) == "-") ? "ok" : "off" }' "$work/runs.txt" | sort -u)
+check "runs: BOOT-TO-INIT in line in every row ($ends)" test "$ends" = ok
+check "runs: the long kernel name is there whole" grep -q "6.13.1-300.vanilla.fc41.aarch64 " "$work/runs.txt"
 finish

@@ -7,6 +7,10 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <filesystem>
+#include <limits>
+#include <map>
+#include "model/boot_builder.h"
 
 using namespace bootlab;
 
@@ -106,4 +110,48 @@ TEST(Escape, LogTextCannotBreakOutOfReports) {
     EXPECT_EQ(csv_field("-19"), "-19");
     EXPECT_EQ(csv_field("\t=1+1"), "'\t=1+1");
     EXPECT_EQ(csv_field("\r=1+1"), "\"'\r=1+1\"");
+}
+
+// The trace format's rule, on every log in tests/data: on each thread, complete slices nest
+// (each inside the one below it, or after it), and a slice that never ended ("B" without "E")
+// lasts to the end, so nothing may start before it and end after it began. Checked here with a
+// stack per thread over the events as written, not with the exporter's own lane assignment.
+TEST(PerfettoExport, SlicesNestOnEveryThreadForEveryLog) {
+    std::vector<std::filesystem::path> logs;
+    for (const char* dir : {"", "shapes"})
+        for (const auto& e : std::filesystem::directory_iterator(test::data(dir)))
+            if (e.path().extension() == ".log") logs.push_back(e.path());
+    ASSERT_GE(logs.size(), 14u);
+    constexpr std::int64_t kOpen = std::numeric_limits<std::int64_t>::max();
+    for (const auto& f : logs) {
+        const model::Boot boot = model::parse_boot(test::slurp(f));
+        std::ostringstream o;
+        report::write_export(o, report::ExportFormat::Perfetto, store::RunInfo{}, boot);
+        const auto doc = nlohmann::json::parse(o.str());
+        std::map<std::int64_t, std::vector<std::pair<std::int64_t, std::int64_t>>> by_tid; // start, end
+        std::size_t slices = 0, open_waits = 0;
+        for (const auto& e : doc["traceEvents"]) {
+            const std::string ph = e["ph"];
+            if (ph != "X" && ph != "B") continue;
+            ++slices;
+            const std::int64_t ts = e["ts"];
+            by_tid[e["tid"]].push_back({ts, ph == "X" ? ts + e["dur"].get<std::int64_t>() : kOpen});
+            open_waits += ph == "B" && e["cat"] == "wait";
+        }
+        EXPECT_EQ(slices, boot.spans.size() + boot.waits.size() + boot.calls.size()) << f;
+        std::size_t unfinished_waits = 0;
+        for (const auto& w : boot.waits) unfinished_waits += !w.duration;
+        EXPECT_EQ(open_waits, unfinished_waits) << f << ": an unfinished wait is not a finished zero-length slice";
+        for (auto& [tid, v] : by_tid) {
+            std::sort(v.begin(), v.end(), [](auto a, auto b) { return a.first != b.first ? a.first < b.first : a.second > b.second; });
+            std::vector<std::int64_t> stack;
+            for (const auto& [start, end] : v) {
+                while (!stack.empty() && stack.back() <= start) stack.pop_back();
+                if (!stack.empty())
+                    ASSERT_LE(end, stack.back()) << f.filename() << ": tid " << tid << ": a slice " << start << ".." << end
+                                                 << " overlaps the one it starts in without nesting";
+                stack.push_back(end);
+            }
+        }
+    }
 }

@@ -4,6 +4,8 @@
 #include "store/store.h"
 #include "hand_count.h"
 #include "test_util.h"
+#include "model/boot_builder.h"
+#include "model/critical_path.h"
 
 #include <gtest/gtest.h>
 #include <regex>
@@ -162,4 +164,127 @@ TEST(AsyncLabLog, WithoutFastbootCookiesRunNestedInTheirCallersInitcall) {
                           AND t.function = 'ahci_pci_driver_init' AND t.pid = a.pid AND t.start_us <= a.start_us
                           AND a.start_us + a.duration_us <= t.start_us + t.duration_us
                           WHERE a.run_id = ? AND a.function = 'async_port_probe')", r.run_id), 12);
+}
+
+// --- Shapes of logs nobody in the lab printed (tests/data/shapes, README.md there) ---------
+
+namespace {
+model::Boot parse_file(const std::string& name) { return model::parse_boot(test::slurp(test::data(name))); }
+
+std::string span_row(const model::Span& s) {
+    return s.function + "|" + s.module + "|" + std::to_string(s.pid) + "|" + std::to_string(s.start) + "|" +
+           (s.duration ? std::to_string(*s.duration) : "open") + "|" + (s.cookie ? std::to_string(*s.cookie) : "-");
+}
+} // namespace
+
+// A log pasted into a mail: wrapped at 72 columns, quoted with "> ". Every line the mail client
+// cut is joined again: the same spans, to the microsecond, as the log it was made from.
+TEST(LogShapes, MailWrappedLogGivesTheSameSpansAsTheOriginal) {
+    const model::Boot original = parse_file("async-lab-no-fastboot.log");
+    const model::Boot mailed = parse_file("shapes/mail-wrapped.log");
+    ASSERT_EQ(mailed.spans.size(), original.spans.size());
+    std::size_t cut = 0;
+    {   // how many return lines the wrapping cut before their duration, counted in the text
+        std::istringstream in(test::slurp(test::data("shapes/mail-wrapped.log")));
+        std::string line;
+        while (std::getline(in, line)) cut += std::regex_search(line, std::regex(R"(returned( -?\d+)? after$)"));
+    }
+    EXPECT_GE(cut, 40u);
+    for (std::size_t i = 0; i < original.spans.size(); ++i)
+        EXPECT_EQ(span_row(mailed.spans[i]), span_row(original.spans[i]));
+    EXPECT_EQ(mailed.waits.size(), original.waits.size());
+    EXPECT_EQ(mailed.unusable_lines, 0u);
+    EXPECT_EQ(mailed.metrics.unfinished_count, 0);
+}
+
+// A return line cut after "after" whose rest is not on the next line: it still returned, at
+// the time it was printed; a cut line with no timestamp is said to be unusable, never "never
+// returned" silently.
+TEST(LogShapes, ACutReturnLineEndsItsSpanAtItsTimestamp) {
+    const model::Boot b = model::parse_boot("[    1.000000] calling  foo_init+0x0/0x30 @ 1\n"
+                                            "[    1.022082] initcall foo_init+0x0/0x30 returned 0 after\n"
+                                            "[    1.022100] calling  bar_init+0x0/0x30 @ 1\n"
+                                            "[    1.022200] initcall bar_init+0x0/0x30 returned 0 after 100 usecs\n");
+    ASSERT_EQ(b.spans.size(), 2u);
+    EXPECT_EQ(b.spans[0].duration, 22082);
+    EXPECT_EQ(b.spans[0].ret, 0);
+    EXPECT_EQ(b.spans[1].duration, 100);
+    const model::Boot u = model::parse_boot("calling  foo_init+0x0/0x30 @ 1\ninitcall foo_init+0x0/0x30 returned 0 after\n"
+                                            "calling  bar_init+0x0/0x30 @ 1\n");
+    EXPECT_EQ(u.unusable_lines, 1u);
+    EXPECT_EQ(u.unusable_examples.front(), 2u);
+}
+
+// Without timestamps the only clock is the durations: pid 1's initcalls lie end to end, moved on
+// only by pid 1's own waits. An async cookie's end, on another pid, moves nothing (it pushed the
+// next initcall on pid 1 out by 785 ms, and the critical path blamed pid 1's "own work").
+TEST(LogShapes, WithoutTimestampsPid1sInitcallsFollowEachOtherInLineOrder) {
+    const model::Boot b = parse_file("shapes/no-timestamps-async.log");
+    ASSERT_FALSE(b.has_timestamps);
+    // pid 1's waits in line order, from the text: "async_continuing @ 1 after N usec"
+    std::istringstream in(test::slurp(test::data("shapes/no-timestamps-async.log")));
+    std::string line;
+    std::vector<std::pair<std::uint64_t, std::int64_t>> waits; // line, usecs
+    std::smatch m;
+    for (std::uint64_t n = 1; std::getline(in, line); ++n)
+        if (std::regex_search(line, m, std::regex(R"(^async_continuing @ 1 after (\d+) usec)")))
+            waits.push_back({n, std::stoll(m[1])});
+    ASSERT_FALSE(waits.empty());
+    const model::Span* prev = nullptr;
+    std::size_t checked = 0;
+    for (const auto& s : b.spans) {
+        if (s.pid != 1 || s.kind != model::SpanKind::Sync || !s.duration) continue;
+        if (prev && prev->end() <= s.start && s.line > prev->line) {
+            std::int64_t waited = 0;
+            for (const auto& [l, us] : waits)
+                if (l > prev->line && l < s.line) waited += us;
+            // a sync span nested in another (an initcall calling one) starts inside it
+            if (s.start >= prev->end()) {
+                EXPECT_EQ(s.start - prev->end(), waited) << s.function << " after " << prev->function;
+                ++checked;
+            }
+        }
+        if (!prev || s.end() >= prev->end()) prev = &s;
+    }
+    EXPECT_GT(checked, 200u);
+    // the shape the lab's logs do not have (their cookies end inside pid 1's waits): a cookie on
+    // another pid that ends between two of pid 1's initcalls
+    const model::Boot c = model::parse_boot("calling  1_async_port_probe+0x0/0x70 [libata] @ 30\n"
+                                            "calling  a_init+0x0/0x10 @ 1\n"
+                                            "initcall a_init+0x0/0x10 returned 0 after 1000 usecs\n"
+                                            "initcall 1_async_port_probe+0x0/0x70 [libata] returned after 785000 usecs\n"
+                                            "calling  b_init+0x0/0x10 @ 1\n"
+                                            "initcall b_init+0x0/0x10 returned 0 after 1000 usecs\n");
+    ASSERT_EQ(c.spans.size(), 3u);
+    EXPECT_EQ(c.spans[0].duration, 785000);
+    EXPECT_EQ(c.spans[2].function, "b_init");
+    EXPECT_EQ(c.spans[2].start, c.spans[1].end()); // not 785 ms later
+    const model::CriticalPath path = model::critical_path(b);
+    model::Micros own = 0;
+    for (const auto& l : path.links)
+        if (l.kind == model::CriticalLink::Kind::Gap && l.pid == 1) own += l.duration();
+    EXPECT_LT(own, path.end / 20) << "pid 1 outside any initcall: " << own << " of " << path.end << " us";
+}
+
+// The format before 2.6.28: "Calling initcall 0xADDR: fn()" and "initcall 0xADDR ran for N
+// msecs: fn()", N in units of 2^20 ns. Every initcall is a span on pid 1 with that duration.
+TEST(LogShapes, Pre2628FormatIsParsed) {
+    const std::string text = test::slurp(test::data("shapes/i386-2.6.24-old-format.log"));
+    const model::Boot b = model::parse_boot(text);
+    std::istringstream in(text);
+    std::string line;
+    std::vector<std::pair<std::string, std::int64_t>> want;
+    std::smatch m;
+    while (std::getline(in, line))
+        if (std::regex_search(line, m, std::regex(R"(initcall 0x[0-9a-f]+ ran for (\d+) msecs: ([^+ ]+)\+)")))
+            want.push_back({m[2], std::stoll(m[1]) * 1048576 / 1000});
+    ASSERT_EQ(b.spans.size(), want.size());
+    ASSERT_EQ(want.size(), 244u);
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        EXPECT_EQ(b.spans[i].function, want[i].first);
+        EXPECT_EQ(b.spans[i].duration, want[i].second);
+        EXPECT_EQ(b.spans[i].pid, 1);
+    }
+    EXPECT_EQ(b.kernel_version, "2.6.24-1-686");
+    EXPECT_EQ(b.unusable_lines, 0u);
 }
