@@ -593,7 +593,7 @@ int cmd_hosts(const HostOptions& h, bool json, bool probe_again) {
         std::cout << "  hostname " << r.hostname << ", " << r.emulator_version
                   << (r.libvirt_version.empty() ? "" : ", libvirt " + r.libvirt_version) << "\n"
                   << "  " << r.kvm.describe() << ": boots run under " << (kvm ? "KVM" : "TCG (slower)") << "\n"
-                  << "  " << r.cpus << " CPUs, " << r.memory_mb << " MiB; slots " << free_slots << " free of " << spec.jobs << " (" << r.running << " bootlab boot"
+                  << "  " << r.cpus << " CPUs, " << r.memory_mb << " MiB, slots " << free_slots << " free of " << spec.jobs << " (" << r.running << " bootlab boot"
                   << (r.running == 1 ? "" : "s") << " running)\n";
     }
     if (json) std::cout << json_dump(list, 2) << "\n";

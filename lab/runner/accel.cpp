@@ -76,20 +76,21 @@ std::string last_line(const std::string& text) {
     return "";
 }
 
-// The emulator's own words when it refused: its error lines ("qemu-system-x86_64: error: ..."),
-// without the assertion that follows them.
-std::string emulator_words(const std::string& console) {
-    std::istringstream in(console);
+} // namespace
+
+std::string emulator_words(const std::string& output) {
+    std::istringstream in(output);
     std::string line, words;
     while (std::getline(in, line)) {
         if (line.find("error") == std::string::npos && line.find("failed") == std::string::npos) continue;
         if (line.find("Assertion") != std::string::npos) continue;
-        words += (words.empty() ? "" : "; ") + line;
+        // libvirt quotes QEMU's log: "internal error: ...: 2026-12-03T15:15:49.703352Z qemu-system-..."
+        if (auto q = line.find("qemu-system-"); q != std::string::npos) line.erase(0, q);
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+        if (words.find(line) == std::string::npos) words += (words.empty() ? "" : "; ") + line;
     }
-    return clean_text(words.empty() ? last_line(console) : words);
+    return clean_text(words.empty() ? last_line(output) : words);
 }
-
-} // namespace
 
 KvmVerdict judge_probe(const std::string& console, bool emulator_exited) {
     if (console.find(kProbeOk) != std::string::npos) return {KvmVerdict::Kind::usable, ""};

@@ -45,6 +45,10 @@ constexpr int kKvmProbeSeconds = 5;
 // The console text the probe guest prints in 64-bit mode: the one proof it ran.
 constexpr std::string_view kProbeOk = "bootlab-kvm-probe: 64-bit long mode: ok";
 
+// The emulator's own words in its output when it refused (its error lines, one line, without
+// the assertion after them or the timestamps libvirt puts before them).
+std::string emulator_words(const std::string& output);
+
 // Judges one probe boot: what its console showed and whether the emulator exited by itself
 // (with its own output) before the limit, or was still running when it was killed.
 KvmVerdict judge_probe(const std::string& console, bool emulator_exited);

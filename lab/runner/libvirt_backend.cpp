@@ -216,7 +216,7 @@ struct LibvirtBackend::Impl {
             "<devices><serial type='pty'><target port='0'/></serial>"
             "<console type='pty'><target type='serial' port='0'/></console></devices></domain>";
         Domain dom(virDomainCreateXML(c, xml.c_str(), VIR_DOMAIN_START_PAUSED | VIR_DOMAIN_START_AUTODESTROY));
-        if (!dom) return {KvmVerdict::Kind::refused, "libvirt: " + last_error()};
+        if (!dom) return {KvmVerdict::Kind::refused, "libvirt: " + emulator_words(last_error())};
         Stream st(virStreamNew(c, 0));
         if (!st || virDomainOpenConsole(dom.p, nullptr, st.p, VIR_DOMAIN_CONSOLE_FORCE) < 0) {
             const std::string e = last_error();
@@ -230,7 +230,7 @@ struct LibvirtBackend::Impl {
             if (virDomainResume(dom.p) < 0) {
                 const std::string e = last_error();
                 virDomainDestroy(dom.p);
-                return {KvmVerdict::Kind::refused, "libvirt: " + e};
+                return {KvmVerdict::Kind::refused, "libvirt: " + emulator_words(e)};
             }
             const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kKvmProbeSeconds);
             while (console.find(kProbeOk) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
