@@ -182,7 +182,11 @@ std::vector<runner::HostSpec> host_specs(const HostOptions& h, int jobs) {
 // Where the boots went, when that is news: several hosts, uploads, or a host that failed.
 void print_hosts_used(const runner::ExperimentResult& r) {
     bool news = r.hosts.size() > 1;
-    for (const auto& h : r.hosts) news |= h.uploaded > 0 || !h.failure.empty() || h.backend != "qemu" || !h.accel_note.empty();
+    auto kvm_broken = [](const runner::HostResult& h) {
+        return h.kvm && !h.kvm->usable() && h.kvm->kind != runner::KvmVerdict::Kind::absent;
+    };
+    for (const auto& h : r.hosts)
+        news |= h.uploaded > 0 || !h.failure.empty() || h.backend != "qemu" || !h.accel_note.empty() || kvm_broken(h);
     if (!news) return;
     std::cerr << "hosts:\n";
     for (const auto& h : r.hosts) {
@@ -191,6 +195,7 @@ void print_hosts_used(const runner::ExperimentResult& r) {
         if (!h.accel.empty()) std::cerr << ", under " << h.accel;
         if (!h.failure.empty()) std::cerr << "; FAILED: " << h.failure;
         if (!h.accel_note.empty()) std::cerr << "\n    " << h.accel_note;
+        else if (kvm_broken(h)) std::cerr << "\n    " << h.kvm->describe() << ": booted under TCG";
         std::cerr << "\n";
     }
     char idle[96];
