@@ -4,8 +4,10 @@
 // boot early instead of at its timeout (a guest hung in a broken KVM, a kernel that panicked
 // with panic=0, a driver that never returns would otherwise hold a slot for minutes):
 //
-//   before the kernel's first timestamped line   `before_kernel` of silence (the firmware and
-//                                                the loader print a few lines in a second or two)
+//   before the kernel's first timestamped line   `before_kernel` of silence, 30 s (after the
+//                                                loader's last line the kernel decompresses in
+//                                                silence: 3-5 s under TCG here, 2x that on a
+//                                                loaded 2-core CI machine)
 //   after the kernel's panic ("---[ end Kernel panic")  `after_panic`: nothing more will come
 //   otherwise                                    `quiet` of silence ([machine] stall, 60 s)
 //
@@ -19,7 +21,7 @@ namespace bootlab::runner {
 
 struct StallRule {
     std::chrono::seconds quiet{60};
-    std::chrono::seconds before_kernel{20};
+    std::chrono::seconds before_kernel{30};
     std::chrono::seconds after_panic{5};
     bool off() const { return quiet.count() == 0; }
 };
@@ -42,7 +44,7 @@ public:
     // The last non-empty line seen (cleaned, at most 200 bytes): what a stalled boot showed.
     std::string last_line() const;
     // Why the boot counts as stalled at `now`, or none while it is making progress:
-    // "stalled: no console output for 20 s before the kernel's first line; last line: \"...\"".
+    // "stalled: no console output for 30 s before the kernel's first line; last line: \"...\"".
     std::optional<std::string> stalled(Clock::time_point now = Clock::now()) const;
 
 private:

@@ -147,9 +147,10 @@ TEST(PerfettoExport, SlicesNestOnEveryThreadForEveryLog) {
             std::vector<std::int64_t> stack;
             for (const auto& [start, end] : v) {
                 while (!stack.empty() && stack.back() <= start) stack.pop_back();
-                if (!stack.empty())
+                if (!stack.empty()) {
                     ASSERT_LE(end, stack.back()) << f.filename() << ": tid " << tid << ": a slice " << start << ".." << end
                                                  << " overlaps the one it starts in without nesting";
+                }
                 stack.push_back(end);
             }
         }
