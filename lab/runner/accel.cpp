@@ -1,5 +1,6 @@
 #include "runner/accel.h"
 
+#include "common/atomic_file.h"
 #include "common/cache.h"
 #include "common/error.h"
 #include "common/sha256.h"
@@ -8,7 +9,6 @@
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 namespace bootlab::runner {
 namespace fs = std::filesystem;
@@ -109,13 +109,7 @@ std::string kvm_probe_file() {
     std::error_code ec;
     if (fs::file_size(f, ec) == bytes.size()) return f.string();
     fs::create_directories(f.parent_path());
-    const fs::path tmp = f.string() + ".tmp-" + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp, std::ios::binary);
-        out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-        if (!out) throw Error(tmp.string() + ": cannot write the KVM probe's guest");
-    }
-    fs::rename(tmp, f);
+    write_atomically(f.string(), [&](std::ostream& out) { out.write(bytes.data(), static_cast<std::streamsize>(bytes.size())); });
     return f.string();
 }
 
@@ -139,16 +133,11 @@ void cache_verdict(const std::string& key, const KvmVerdict& v) {
     try {
         const fs::path f = verdict_file(key);
         fs::create_directories(f.parent_path());
-        const fs::path tmp = f.string() + ".tmp-" + std::to_string(::getpid());
-        {
-            std::ofstream out(tmp);
-            // one line each: the key (a hash collision is told apart), the kind, the detail
-            std::string detail = v.detail;
-            for (char& c : detail)
-                if (c == '\n' || c == '\r') c = ' ';
-            out << key << "\n" << to_string(v.kind) << "\n" << detail << "\n";
-        }
-        fs::rename(tmp, f);
+        // one line each: the key (a hash collision is told apart), the kind, the detail
+        std::string detail = v.detail;
+        for (char& c : detail)
+            if (c == '\n' || c == '\r') c = ' ';
+        write_atomically(f.string(), [&](std::ostream& out) { out << key << "\n" << to_string(v.kind) << "\n" << detail << "\n"; });
     } catch (const std::exception&) { // a read-only cache costs the next run a probe, nothing more
     }
 }
