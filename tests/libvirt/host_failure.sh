@@ -15,8 +15,8 @@ stored_on_beta() { [ -s "$db" ] && test "$(q "SELECT count(*) FROM run WHERE hos
 # 6 boots over two hosts; beta's libvirtd dies once it has stored a boot and started another.
 "$BOOTLAB" run "$exp" --repetitions 3 --db "$db" $both --no-report --cmdline-append "$tagarg" >"$work/out" 2>&1 &
 pid=$!
-check "beta stored a boot" wait_for 300 stored_on_beta
-check "beta is booting again" wait_for 120 beta_busy
+check "beta stored a boot" wait_for 600 stored_on_beta
+check "beta is booting again" wait_for 300 beta_busy
 kill_libvirtd 2
 wait $pid; rc=$?
 cat "$work/out"
@@ -37,8 +37,8 @@ pid=$!
 db=$work/2.db
 alpha_stored() { [ -s "$db" ] && test "$(q "SELECT count(*) FROM run" 2>/dev/null)" -ge 1 2>/dev/null; }
 alpha_busy() { virsh -c "$(host_uri 1)" list 2>/dev/null | grep bootlab | grep -q running && sleep 2; }
-check "alpha stored a boot" wait_for 300 alpha_stored
-check "alpha is booting again" wait_for 120 alpha_busy
+check "alpha stored a boot" wait_for 600 alpha_stored
+check "alpha is booting again" wait_for 300 alpha_busy
 kill_libvirtd 1
 wait $pid; rc=$?
 cat "$work/out2"
